@@ -139,6 +139,8 @@ asio::awaitable<void> HttpServer::serve_stream(Stream& stream, Connection& conne
     ServerResponse response;
     try {
       response = co_await handler_(request, context);
+    } catch (const DropConnection&) {
+      co_return;
     } catch (const std::exception&) {
       response = make_response(500, "internal error\n");
     }

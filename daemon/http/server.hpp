@@ -33,7 +33,10 @@ struct RequestContext {
 };
 
 // Returns the response to send; the server fills in version and keep-alive.
-// A handler that throws produces a 500 and a log line, never a dead server.
+// A handler that throws DropConnection makes the server close the connection
+// without answering (fault injection); any other exception produces a 500.
+struct DropConnection {};
+
 using Handler =
     std::function<boost::asio::awaitable<ServerResponse>(ServerRequest&, const RequestContext&)>;
 
