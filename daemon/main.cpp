@@ -1,1 +1,34 @@
-int main() { return 0; }
+// aci-operator: wiring only. Parse the command line, load the configuration,
+// hand both to the Daemon.
+
+#include <iostream>
+#include <memory>
+
+#include "daemon/app/command_line.hpp"
+#include "daemon/app/daemon.hpp"
+#include "daemon/config/config.hpp"
+#include "daemon/core/log.hpp"
+
+int main(int argc, char** argv) {
+  using namespace aci;
+  auto line = app::parse_command_line({argv + 1, argv + argc});
+  if (!line) {
+    std::cerr << "aci-operator: " << line.error() << "\n\n" << app::usage();
+    return 2;
+  }
+  if (line->help) {
+    std::cout << app::usage();
+    return 0;
+  }
+  if (line->version) {
+    std::cout << "aci-operator " << ACI_VERSION << "\n";
+    return 0;
+  }
+  auto config = config::load_config(line->config_path);
+  if (!config) {
+    for (const auto& error : config.error()) std::cerr << "aci-operator: " << error.to_string() << "\n";
+    return 2;
+  }
+  auto sink = std::make_shared<log::LogSink>(std::clog, line->log_level.value_or(config->log_level));
+  return app::Daemon(std::move(*config), std::move(sink)).run();
+}

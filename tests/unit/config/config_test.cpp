@@ -1,0 +1,59 @@
+#include "daemon/config/config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace aci::config {
+namespace {
+
+std::string errors_of(const std::string& yaml) {
+  auto config = parse_config(yaml, "c.yaml");
+  if (config) return "";
+  std::string text;
+  for (const auto& error : config.error()) text += error.to_string() + "\n";
+  return text;
+}
+
+TEST(ConfigTest, ReadsEveryKey) {
+  auto config = parse_config(
+      "server:\n  address: 0.0.0.0\n  port: 8081\nlog:\n  level: debug\nshutdown:\n  timeout: 3s\n", "c.yaml");
+  ASSERT_TRUE(config) << config.error().front().to_string();
+  EXPECT_EQ(config->server.address, "0.0.0.0");
+  EXPECT_EQ(config->server.port, 8081);
+  EXPECT_EQ(config->log_level, log::Level::debug);
+  EXPECT_EQ(config->shutdown_timeout, std::chrono::seconds(3));
+}
+
+TEST(ConfigTest, EmptyFileMeansDefaults) {
+  auto config = parse_config("", "c.yaml");
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->server.port, 9090);
+}
+
+TEST(ConfigTest, UnknownKeyNamesKeyFileAndLine) {
+  EXPECT_EQ(errors_of("server:\n  port: 1\n  prot: 2\n"), "c.yaml:3: server.prot: unknown key\n");
+  EXPECT_EQ(errors_of("log: {level: info}\nextra: 1\n"), "c.yaml:2: extra: unknown key\n");
+}
+
+TEST(ConfigTest, WrongTypeAndBadValueNameTheKey) {
+  EXPECT_EQ(errors_of("server:\n  port: [1]\n"), "c.yaml:2: server.port: must be a single value, not a list\n");
+  EXPECT_EQ(errors_of("server:\n  port: 70000\n"),
+            "c.yaml:2: server.port: must be between 0 and 65535, got 70000\n");
+  EXPECT_EQ(errors_of("log:\n  level: loud\n"),
+            "c.yaml:2: log.level: must be one of debug, info, warn, error, got 'loud'\n");
+  EXPECT_EQ(errors_of("shutdown:\n  timeout: soon\n"),
+            "c.yaml:2: shutdown.timeout: must be a duration such as 500ms, 30s, 5m or 720h, got 'soon'\n");
+  EXPECT_EQ(errors_of("server: 5\n"), "c.yaml:1: server: must be a mapping\n");
+}
+
+TEST(ConfigTest, InvalidYamlNamesTheLine) {
+  EXPECT_EQ(errors_of("server:\n  port: 1\n bad: [\n").substr(0, 9), "c.yaml:3:");
+}
+
+TEST(ConfigTest, MissingFileIsAnError) {
+  auto config = load_config("/nonexistent/aci.yaml");
+  ASSERT_FALSE(config);
+  EXPECT_EQ(config.error().front().to_string(), "/nonexistent/aci.yaml: cannot read the file");
+}
+
+}  // namespace
+}  // namespace aci::config
