@@ -1,0 +1,36 @@
+#pragma once
+// Builds the ARM containerGroups PUT body (api-version 2023-05-01) for a validated
+// ContainerGroup whose Key Vault references have been resolved, tagged with the
+// owner and the spec hash. The body holds secret values (secureValue, registry
+// passwords): send it, never log it.
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/core/expected.hpp"
+#include "daemon/model/container_group.hpp"
+
+namespace aci::model {
+
+inline constexpr std::string_view kArmApiVersion = "2023-05-01";
+inline constexpr std::string_view kOwnerTag = "acioperator.io/owner";
+inline constexpr std::string_view kSpecHashTag = "acioperator.io/spec-hash";
+
+// Tags = spec.tags + owner + spec hash. Fails, naming the references (never a
+// value), when `secrets` lacks one the group needs.
+Expected<nlohmann::json, std::string> build_arm_body(const ContainerGroup& group, const ResolvedSecrets& secrets,
+                                                     const std::string& owner);
+
+// The body without tags, each secret replaced by what `secret` returns for its
+// reference: the shape both the body and the spec hash are made from.
+nlohmann::json arm_body_shape(const ContainerGroup& group,
+                              const std::function<nlohmann::json(const KeyVaultRef&)>& secret);
+
+// References the group needs that `secrets` lacks, as "vault/secret".
+std::vector<std::string> missing_secrets(const ContainerGroup& group, const ResolvedSecrets& secrets);
+
+}  // namespace aci::model
