@@ -436,18 +436,20 @@ bool Directory::has_role(std::string_view principal_id, std::string_view role, s
   return false;
 }
 
+bool Directory::has_graph_permission(std::string_view principal_id, std::string_view permission) const {
+  for (const auto& app : applications_) {
+    if (!iequals(app.service_principal_id, principal_id)) continue;
+    return std::any_of(app.graph_app_roles.begin(), app.graph_app_roles.end(),
+                       [&](const std::string& role) { return iequals(role, permission); });
+  }
+  return false;
+}
+
 bool Directory::may_manage(std::string_view principal_id, const Application& target) const {
-  const Application* caller = nullptr;
-  for (const auto& app : applications_)
-    if (iequals(app.service_principal_id, principal_id)) caller = &app;
-  const auto holds = [&](std::string_view permission) {
-    return caller && std::any_of(caller->graph_app_roles.begin(), caller->graph_app_roles.end(),
-                                 [&](const std::string& role) { return iequals(role, permission); });
-  };
-  if (holds("Application.ReadWrite.All")) return true;
+  if (has_graph_permission(principal_id, "Application.ReadWrite.All")) return true;
   const bool owner = std::any_of(target.owners.begin(), target.owners.end(),
                                  [&](const std::string& owner_id) { return iequals(owner_id, principal_id); });
-  return owner && holds("Application.ReadWrite.OwnedBy");
+  return owner && has_graph_permission(principal_id, "Application.ReadWrite.OwnedBy");
 }
 
 json Directory::save() const {

@@ -154,6 +154,8 @@ class Directory {
   bool has_role(std::string_view principal_id, std::string_view role, std::string_view scope) const;
   // Whether the principal owns the application or may write all applications (Graph).
   bool may_manage(std::string_view principal_id, const Application& target) const;
+  // Whether the principal's application holds a Graph application permission.
+  bool has_graph_permission(std::string_view principal_id, std::string_view permission) const;
 
   nlohmann::json save() const;  // no secret text: hashes only
   Expected<Ok, std::string> load(const nlohmann::json& state);

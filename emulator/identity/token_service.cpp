@@ -80,6 +80,20 @@ Expected<std::string, std::string> TokenService::issue(const Principal& principa
   return crypto::jwt_sign({{"typ", "JWT"}, {"kid", key_id_}, {"x5t", key_id_}}, claims, signing_.key_pem);
 }
 
+Expected<std::string, std::string> TokenService::sign_claims(const nlohmann::json& claims) const {
+  return crypto::jwt_sign({{"typ", "JWT"}, {"kid", key_id_}}, claims, signing_.key_pem);
+}
+
+Expected<nlohmann::json, TokenProblem> TokenService::verify_claims(std::string_view token) const {
+  auto decoded = crypto::jwt_decode(token);
+  if (!decoded) return unexpected(TokenProblem::malformed);
+  if (!crypto::jwt_verify(*decoded, signing_.certificate_pem)) return unexpected(TokenProblem::bad_signature);
+  const auto exp = decoded->claims.find("exp");
+  if (exp == decoded->claims.end() || !exp->is_number()) return unexpected(TokenProblem::malformed);
+  if (exp->get<std::int64_t>() <= unix_seconds(now_())) return unexpected(TokenProblem::expired);
+  return std::move(decoded->claims);
+}
+
 Expected<TokenClaims, TokenProblem> TokenService::validate_token(std::string_view token,
                                                                  std::string_view audience) const {
   auto decoded = crypto::jwt_decode(token);

@@ -30,6 +30,11 @@ class TokenService final : public TokenValidator {
   Expected<std::string, std::string> issue(const Principal& principal, std::string_view audience,
                                            std::chrono::seconds lifetime);
 
+  // Signs arbitrary claims with the same key (ACR's refresh and access tokens), and checks
+  // such a token's signature and "exp", returning its claims.
+  Expected<std::string, std::string> sign_claims(const nlohmann::json& claims) const;
+  Expected<nlohmann::json, TokenProblem> verify_claims(std::string_view token) const;
+
   Expected<TokenClaims, TokenProblem> validate_token(std::string_view token, std::string_view audience) const;
 
   // TokenValidator
