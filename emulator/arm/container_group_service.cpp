@@ -706,31 +706,32 @@ void ContainerGroupService::load(const json& state) {
   std::map<std::string, ArmOperation> operations;
   std::deque<std::string> order;
   std::uint64_t next_ip = 1;
+  // An empty object is a state file written before any ARM state existed: an empty world.
+  const bool empty_world = state.is_object() && state.empty();
   try {
-    if (!state.is_object() || state.value("version", 0) != 1) {
+    if (!empty_world && (!state.is_object() || state.value("version", 0) != 1)) {
       throw std::invalid_argument("unsupported ARM state version");
     }
-    for (const auto& item : state.at("subscriptions")) {
+    for (const auto& item : state.value("subscriptions", json::array())) {
       Subscription subscription;
       subscription.id = item.at("id").get<std::string>();
       for (const auto& group : item.at("resourceGroups")) {
         std::string name = group.at("name").get<std::string>();
-        subscription.resource_groups.insert_or_assign(lower(name),
-                                                      ResourceGroup{name, group.value("location", "")});
+        subscription.resource_groups.insert_or_assign(lower(name), ResourceGroup{name, group.value("location", "")});
       }
       subscriptions.insert_or_assign(lower(subscription.id), std::move(subscription));
     }
-    for (const auto& item : state.at("containerGroups")) {
+    for (const auto& item : state.value("containerGroups", json::array())) {
       ContainerGroupRecord record = ContainerGroupRecord::from_state(item);
       std::string key = lower(record.subscription()) + "/" + lower(record.resource_group()) + "/" + lower(record.name());
       groups.insert_or_assign(std::move(key), std::move(record));
     }
-    for (const auto& item : state.at("operations")) {
+    for (const auto& item : state.value("operations", json::array())) {
       ArmOperation operation = ArmOperation::from_state(item);
       order.push_back(operation.id);
       operations.insert_or_assign(operation.id, std::move(operation));
     }
-    next_ip = state.value("nextIp", std::uint64_t{1});
+    if (!empty_world) next_ip = state.value("nextIp", std::uint64_t{1});
   } catch (const json::exception& e) {
     throw std::invalid_argument(std::string("ARM state: ") + e.what());
   } catch (const std::invalid_argument& e) {

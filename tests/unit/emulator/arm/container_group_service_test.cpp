@@ -615,6 +615,11 @@ TEST_F(ContainerGroupServiceTest, LoadRejectsDamagedStateAndKeepsTheWorld) {
   EXPECT_THROW(service_->load(damaged), std::invalid_argument);
   EXPECT_THROW(service_->load(json::array()), std::invalid_argument);
   EXPECT_EQ(get("demo")["name"], "demo");
+
+  // An empty object (no ARM state saved yet) is an empty world, seed kept.
+  service_->load(json::object());
+  EXPECT_EQ(call(verb::get, group_path("demo")).result_int(), 404u);
+  EXPECT_EQ(put("demo", group_body()).result_int(), 201u);
 }
 
 TEST_F(ContainerGroupServiceTest, ResetReturnsToTheSeededWorld) {
