@@ -33,8 +33,7 @@ boost::asio::awaitable<bool> Clock::sleep_until(boost::asio::any_io_executor exe
   co_return co_await timer->wait_until(deadline);
 }
 
-boost::asio::awaitable<bool> Clock::sleep_for(boost::asio::any_io_executor executor,
-                                              std::chrono::steady_clock::duration duration) const {
+boost::asio::awaitable<bool> Clock::sleep_for(boost::asio::any_io_executor executor, Duration duration) const {
   co_return co_await sleep_until(std::move(executor), steady_now() + duration);
 }
 

@@ -14,6 +14,7 @@ namespace aci::core {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 using WallTime = std::chrono::system_clock::time_point;
+using Duration = std::chrono::steady_clock::duration;
 
 // One cancellable wait at a time. Boost 1.74 has no per-operation cancellation,
 // so a waiter is woken early by calling cancel() on the timer it waits on.
@@ -44,8 +45,7 @@ class Clock {
 
   // Convenience: an uncancellable sleep. Returns true unless the timer was torn down.
   boost::asio::awaitable<bool> sleep_until(boost::asio::any_io_executor executor, SteadyTime deadline) const;
-  boost::asio::awaitable<bool> sleep_for(boost::asio::any_io_executor executor,
-                                         std::chrono::steady_clock::duration duration) const;
+  boost::asio::awaitable<bool> sleep_for(boost::asio::any_io_executor executor, Duration duration) const;
 };
 
 // The operating system's clocks and Asio steady_timers.

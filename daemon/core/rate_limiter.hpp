@@ -15,8 +15,6 @@
 
 namespace aci::core {
 
-using Duration = std::chrono::steady_clock::duration;
-
 class RateLimiter {
  public:
   virtual ~RateLimiter() = default;
