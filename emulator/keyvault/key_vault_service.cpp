@@ -536,7 +536,8 @@ void KeyVaultService::load(const json& saved) {
   State next;
   try {
     if (!saved.is_object()) invalid("key vault state: expected an object");
-    const json& vaults = member(saved, "vaults", "key vault state");
+    // A document without "vaults" (e.g. a state file written before any vault existed) is an empty world.
+    const json vaults = saved.contains("vaults") ? saved["vaults"] : json::array();
     if (!vaults.is_array()) invalid("key vault state: 'vaults' must be an array");
     for (const json& entry : vaults) {
       if (!entry.is_object()) invalid("key vault state: a vault must be an object");

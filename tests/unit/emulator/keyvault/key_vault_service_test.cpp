@@ -515,6 +515,8 @@ TEST_F(KeyVaultServiceTest, LoadRejectsMalformedStateAndKeepsTheOldOne) {
     EXPECT_THROW(service_.load(json::parse(bad)), std::invalid_argument) << bad;
   }
   EXPECT_EQ(service_.latest_value("mykeyvault", "myregistry-pull-usr"), "app-id");
+  service_.load(json::object());
+  EXPECT_FALSE(service_.has_vault("mykeyvault"));
 }
 
 TEST_F(KeyVaultServiceTest, ResetReturnsToTheSeededWorld) {
