@@ -426,7 +426,8 @@ Expected<Ok, std::string> RegistryService::load(const json& state) {
       registry.login_server = r.at("loginServer").get<std::string>();
       registry.resource_id = r.at("resourceId").get<std::string>();
       registry.anonymous_pull = r.value("anonymousPull", false);
-      for (const auto& [repository, tags] : r.value("repositories", json::object()).items())
+      const json repositories = r.value("repositories", json::object());
+      for (const auto& [repository, tags] : repositories.items())
         registry.repositories[repository] = tags.get<std::map<std::string, std::string>>();
       loaded.push_back(std::move(registry));
     }
