@@ -405,7 +405,12 @@ std::vector<std::string> sorted_strings(const json& list, bool fold_case) {
   std::vector<std::string> out;
   if (list.is_array()) {
     for (const auto& item : list) {
-      std::string text = item.is_string() ? item.get<std::string>() : item.is_object() ? item.value("id", "") : "";
+      std::string text;
+      if (item.is_string()) {
+        text = item.get<std::string>();
+      } else if (item.is_object() && item.contains("id") && item.at("id").is_string()) {
+        text = item.at("id").get<std::string>();
+      }
       out.push_back(fold_case ? lower(text) : text);
     }
   }
@@ -533,6 +538,14 @@ Expected<ContainerGroupSpec, ArmError> ContainerGroupSpec::parse(const json& bod
   if (auto e = normalize_ip_address(properties)) return unexpected(*e);
   if (auto e = optional_kind(properties, "volumes", Kind::array, "properties")) return unexpected(*e);
   if (auto e = optional_kind(properties, "subnetIds", Kind::array, "properties")) return unexpected(*e);
+  if (present(properties, "subnetIds")) {
+    const json& subnets = properties.at("subnetIds");
+    for (std::size_t i = 0; i < subnets.size(); ++i) {
+      std::string path = index_path("properties.subnetIds", i);
+      if (!subnets[i].is_object()) return unexpected(wrong_type(subnets[i], "ContainerGroupSubnetId", path));
+      if (auto e = require(subnets[i], "id", Kind::string, path)) return unexpected(*e);
+    }
+  }
   strip_other_secrets(properties);
   erase_null_members(properties);
   resource["properties"] = std::move(properties);

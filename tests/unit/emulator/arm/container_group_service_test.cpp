@@ -552,6 +552,10 @@ TEST_F(ContainerGroupServiceTest, BadBodiesGetArmErrorShapes) {
   EXPECT_EQ(location.result_int(), 400u);
   EXPECT_EQ(parse(location)["error"]["code"], "LocationRequired");
 
+  json bad_subnet = group_body();
+  bad_subnet["properties"]["subnetIds"] = json::parse(R"([{"id":5}])");
+  EXPECT_EQ(put("other", bad_subnet).result_int(), 400u);
+
   json no_memory = group_body();
   no_memory["properties"]["containers"][0]["properties"]["resources"]["requests"].erase("memoryInGB");
   EXPECT_EQ(put("other", no_memory).result_int(), 400u);
