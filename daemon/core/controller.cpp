@@ -31,7 +31,7 @@ Controller::Controller(boost::asio::any_io_executor executor, const Clock& clock
 Controller::~Controller() { queue_.shutdown(); }
 
 void Controller::start() {
-  if (started_) return;
+  if (started_ || stopping_) return;
   started_ = true;
   logger_.info("starting controller", {{"controller", options_.name}, {"workers", options_.workers}});
   housekeeping_running_ = true;
@@ -43,8 +43,12 @@ void Controller::start() {
 }
 
 boost::asio::awaitable<bool> Controller::stop() {
-  if (!started_ || stopping_) co_return all_exited();
+  if (stopping_) co_return all_exited();
   stopping_ = true;
+  if (!started_) {
+    queue_.shutdown();  // later adds from sources are ignored, as after a real stop
+    co_return true;
+  }
   logger_.info("stopping controller",
                {{"controller", options_.name}, {"in_flight", static_cast<std::uint64_t>(in_flight_.size())}});
   // Idle workers see nullopt from get() and exit; busy ones exit after their reconcile.

@@ -4,7 +4,8 @@
 // Reconciler; each outcome is turned into queue bookkeeping (forget, add_after,
 // add_rate_limited) and metrics in one place. Guard rails live here: exceptions are
 // caught per reconcile, and a reconcile that outlives its deadline is logged and
-// counted. Runs on one executor; call every member on its thread.
+// counted. Runs on one executor; call every member on its thread (if several threads
+// ever run the io_context, pass a strand).
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>

@@ -4,7 +4,7 @@
 // queued coalesce, adds while it is being processed make it come back once after
 // done(). add_after() schedules on the injected Clock; add_rate_limited() delays by
 // the RateLimiter. All members must be called on the executor's thread (one
-// io_context; no locking). shutdown() — also run by the destructor — makes every
+// io_context, no locking; with several threads running it, pass a strand). shutdown() — also run by the destructor — makes every
 // pending and later get() return nullopt; queued keys are dropped, not drained.
 
 #include <boost/asio/any_io_executor.hpp>

@@ -347,6 +347,16 @@ TEST_F(ControllerTest, IdleControllerStopsAtOnce) {
   EXPECT_TRUE(run(controller.stop()));
 }
 
+TEST_F(ControllerTest, StopBeforeStartShutsTheQueue) {
+  Controller& controller = make();
+  EXPECT_TRUE(run(controller.stop()));
+  controller.queue().add("a");
+  EXPECT_EQ(controller.queue().size(), 0u);
+  controller.start();
+  poll();
+  EXPECT_TRUE(reconciler_.calls.empty());
+}
+
 TEST_F(ControllerTest, MetricsDescribeAFewReconciles) {
   reconciler_.script("a", {returns(Result::done(), 2s)});
   reconciler_.script("b", {returns(Result::retry("boom"), 1s), returns(Result::done(), 1s)});
