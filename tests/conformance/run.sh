@@ -12,6 +12,8 @@ if [[ $# -lt 1 ]]; then
 fi
 emulator="$1"
 shift
+# The runner works from this directory; keep a relative binary path meaningful.
+[[ "$emulator" = /* ]] || emulator="$PWD/$emulator"
 
 if ! command -v node >/dev/null 2>&1; then
   echo "conformance: node is not installed" >&2
