@@ -27,5 +27,6 @@ else
   mapfile -t files < <(git ls-files 'daemon/*.cpp' 'emulator/*.cpp' 'tests/*.cpp' 'bench/*.cpp' | grep -v 'asio_impl.cpp')
 fi
 printf '%s\n' "${files[@]}" | xargs -P "$(nproc)" -n 4 clang-tidy -p build-lint --quiet \
-  --extra-arg=-DBOOST_ASIO_HAS_CO_AWAIT=1 --extra-arg=-DBOOST_ASIO_HAS_STD_COROUTINE=1 2>/dev/null
+  --extra-arg=-DBOOST_ASIO_HAS_CO_AWAIT=1 --extra-arg=-DBOOST_ASIO_HAS_STD_COROUTINE=1 \
+  --extra-arg=-Wno-unknown-warning-option 2>/dev/null
 aci_log "lint clean"
