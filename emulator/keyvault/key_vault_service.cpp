@@ -511,15 +511,11 @@ void KeyVaultService::seed(const json& vaults) {
   State next = *state_;
   apply_seed(next, vaults);
   *state_ = std::move(next);
-  seeds_.push_back(vaults);
 }
 
 void KeyVaultService::reset() {
   std::lock_guard lock(mutex_);
-  State next;
-  // Seeds were valid when first applied, so replaying them cannot throw.
-  for (const json& vaults : seeds_) apply_seed(next, vaults);
-  *state_ = std::move(next);
+  *state_ = State{};
 }
 
 json KeyVaultService::save() const {

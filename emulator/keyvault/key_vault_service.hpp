@@ -34,7 +34,7 @@ class KeyVaultService {
   // [{"name", "tenantId"?, "secrets": [{"name", "value", "contentType"?, "tags"?,
   //   "attributes"?: {"enabled", "nbf", "exp"}}]}]. Each secret gets one version
   // created now. Throws std::invalid_argument (naming the entry) on a bad seed,
-  // leaving the state untouched. reset() replays every seed given so far.
+  // leaving the state untouched.
   void seed(const nlohmann::json& vaults);
 
   // vault: the vault name as routed. path: what follows the vault prefix (or the
@@ -47,7 +47,7 @@ class KeyVaultService {
   // all-or-nothing and throws std::invalid_argument on a malformed document.
   nlohmann::json save() const;
   void load(const nlohmann::json& state);
-  // Back to the world the seed() calls built (empty if there were none).
+  // Forgets every vault; the owner re-seeds (as the admin reset does).
   void reset();
   // save() without secret values, for the admin state dump.
   nlohmann::json describe() const;
@@ -74,7 +74,6 @@ class KeyVaultService {
   std::string authority_base_url_;
   mutable std::mutex mutex_;
   std::unique_ptr<State> state_;
-  std::vector<nlohmann::json> seeds_;
   std::mt19937_64 random_;
 };
 

@@ -519,10 +519,15 @@ TEST_F(KeyVaultServiceTest, LoadRejectsMalformedStateAndKeepsTheOldOne) {
   EXPECT_FALSE(service_.has_vault("mykeyvault"));
 }
 
-TEST_F(KeyVaultServiceTest, ResetReturnsToTheSeededWorld) {
+TEST_F(KeyVaultServiceTest, ResetForgetsEveryVaultAndSeedingAgainRebuildsThem) {
   set("sp-secret", {{"value", "one"}});
   send(beast_http::verb::delete_, "/secrets/myregistry-pull-usr?api-version=7.5");
   service_.reset();
+  EXPECT_FALSE(service_.has_vault("mykeyvault"));
+  EXPECT_EQ(get("/secrets?api-version=7.5").status, 404u);
+  service_.seed(json::parse(R"([{"name": "mykeyvault", "tenantId": ")" + std::string(kTenant) +
+                            R"(", "secrets": [{"name": "myregistry-pull-usr", "value": "app-id",
+                                "contentType": "text/plain", "tags": {"owner": "seed"}}]}])"));
   EXPECT_FALSE(service_.latest_value("mykeyvault", "sp-secret").has_value());
   EXPECT_EQ(service_.latest_value("mykeyvault", "myregistry-pull-usr"), "app-id");
   const Reply got = get("/secrets/myregistry-pull-usr?api-version=7.5");
