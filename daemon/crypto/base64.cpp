@@ -9,8 +9,7 @@ namespace {
 
 constexpr std::string_view kStandardAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-constexpr std::string_view kUrlAlphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+constexpr std::string_view kUrlAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr int kInvalid = -1;
 
 std::string encode(std::string_view bytes, std::string_view alphabet, bool pad) {
@@ -40,7 +39,8 @@ std::string encode(std::string_view bytes, std::string_view alphabet, bool pad) 
 constexpr std::array<int, 256> reverse_table(std::string_view alphabet) {
   std::array<int, 256> table{};
   table.fill(kInvalid);
-  for (std::size_t i = 0; i < alphabet.size(); ++i) table[static_cast<unsigned char>(alphabet[i])] = static_cast<int>(i);
+  for (std::size_t i = 0; i < alphabet.size(); ++i)
+    table[static_cast<unsigned char>(alphabet[i])] = static_cast<int>(i);
   return table;
 }
 

@@ -121,7 +121,8 @@ Expected<CertificatePtr, std::string> new_certificate(const std::string& common_
   if (X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8,
                                  reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1, 0) != 1)
     return unexpected(openssl_error("setting the subject common name"));
-  if (X509_set_pubkey(certificate.get(), key) != 1) return unexpected(openssl_error("setting the public key"));
+  if (X509_set_pubkey(certificate.get(), key) != 1)
+    return unexpected(openssl_error("setting the public key"));
   return certificate;
 }
 
@@ -178,8 +179,9 @@ Expected<Ok, std::string> add_subject_alt_names(X509* certificate, const std::ve
   if (!names) return unexpected(openssl_error("allocating subjectAltName"));
   auto push = [&](Expected<GeneralNamePtr, std::string> name) -> Expected<Ok, std::string> {
     if (!name) return unexpected(std::move(name.error()));
-    if (sk_GENERAL_NAME_push(names.get(), name->get()) == 0) return unexpected(openssl_error("adding a name"));
-    name->release();
+    if (sk_GENERAL_NAME_push(names.get(), name->get()) == 0)
+      return unexpected(openssl_error("adding a name"));
+    [[maybe_unused]] GENERAL_NAME* owned_by_stack = name->release();
     return Ok{};
   };
   for (const auto& name : dns_names) {
@@ -194,7 +196,8 @@ Expected<Ok, std::string> add_subject_alt_names(X509* certificate, const std::ve
 }
 
 Expected<KeyAndCertificate, std::string> sign_and_encode(X509* certificate, EVP_PKEY* signer, EVP_PKEY* key) {
-  if (X509_sign(certificate, signer, EVP_sha256()) == 0) return unexpected(openssl_error("signing the certificate"));
+  if (X509_sign(certificate, signer, EVP_sha256()) == 0)
+    return unexpected(openssl_error("signing the certificate"));
   auto key_pem = key_to_pem(key);
   if (!key_pem) return unexpected(std::move(key_pem.error()));
   auto certificate_pem = certificate_to_pem(certificate);

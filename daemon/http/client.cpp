@@ -24,6 +24,7 @@ struct Prepared {
 
 // Headers are far larger than this only when something is wrong; Azure's stay well below.
 constexpr std::uint32_t kHeaderLimit = 64 * 1024;
+constexpr std::size_t kReadChunkBytes = std::size_t{16} * 1024;
 
 // A connection with its response status and headers read, the body still to come.
 struct Exchange {
@@ -42,8 +43,8 @@ std::unique_ptr<ResponseParser> make_parser(beast::http::verb method) {
 }
 
 asio::awaitable<Expected<Ok, Error>> write_and_read_header(ClientConnection& connection,
-                                                           const OutgoingRequest& message, ResponseParser& parser,
-                                                           Watchdog& watchdog) {
+                                                           const OutgoingRequest& message,
+                                                           ResponseParser& parser, Watchdog& watchdog) {
   if (auto written = co_await connection.write(message, watchdog); !written) co_return written;
   co_return co_await connection.read_header(parser, watchdog);
 }
@@ -59,7 +60,8 @@ asio::awaitable<Expected<Exchange, Error>> start_exchange(ConnectionPool& pool, 
   bool may_retry = connection->is_open();
   for (;;) {
     if (!connection->is_open()) {
-      if (auto established = co_await connection->establish(request.url, request.via, watchdog); !established) {
+      if (auto established = co_await connection->establish(request.url, request.via, watchdog);
+          !established) {
         pool.release(std::move(connection), false);
         co_return unexpected(std::move(established.error()));
       }
@@ -83,9 +85,10 @@ asio::awaitable<Expected<std::string, Error>> read_whole_body(Exchange& exchange
     return make_error(ErrorKind::protocol, exchange.connection->origin(), "reading the response body",
                       "body exceeds the limit of " + std::to_string(limit) + " bytes");
   };
-  if (const auto length = parser.content_length(); length && *length > limit) co_return unexpected(too_large());
+  if (const auto length = parser.content_length(); length && *length > limit)
+    co_return unexpected(too_large());
   std::string body;
-  std::array<char, 16 * 1024> chunk{};
+  std::array<char, kReadChunkBytes> chunk{};
   while (!parser.is_done()) {
     auto received = co_await exchange.connection->read_body_some(parser, chunk, watchdog);
     if (!received) co_return unexpected(std::move(received.error()));
@@ -100,8 +103,10 @@ Expected<Prepared, Error> prepare(Request request, const std::map<std::string, H
   auto url = Url::parse(request.url);
   if (!url) return unexpected(Error{ErrorKind::protocol, "invalid URL: " + url.error()});
   const auto override_target = connect_to.find(url->authority());
-  HostPort via = override_target != connect_to.end() ? override_target->second : HostPort{url->host, url->port};
-  OutgoingRequest message(request.method, url->target, 11, std::move(request.body), std::move(request.headers));
+  HostPort via =
+      override_target != connect_to.end() ? override_target->second : HostPort{url->host, url->port};
+  OutgoingRequest message(request.method, url->target, 11, std::move(request.body),
+                          std::move(request.headers));
   // The URL decides Host, even under connect_to; a caller's own User-Agent is kept.
   message.set(beast::http::field::host, url->host_header());
   if (message.find(beast::http::field::user_agent) == message.end())
@@ -133,8 +138,8 @@ asio::awaitable<Expected<std::unique_ptr<ResponseStream>, Error>> perform_open_s
   watchdog.expire_at(Watchdog::Clock::now() + options.timeout);
   auto exchange = co_await start_exchange(*pool, *prepared, watchdog);
   if (!exchange) co_return unexpected(std::move(exchange.error()));
-  co_return std::make_unique<ResponseStream>(pool, std::move(exchange->connection), std::move(exchange->parser),
-                                             options.body_limit);
+  co_return std::make_unique<ResponseStream>(pool, std::move(exchange->connection),
+                                             std::move(exchange->parser), options.body_limit);
 }
 
 }  // namespace
@@ -157,7 +162,8 @@ Expected<std::unique_ptr<HttpClient>, std::string> HttpClient::create(asio::any_
     connect_to.emplace(source->to_string(), std::move(*target));
   }
   ConnectionPool::Options pool_options{options.max_connections_per_host, options.idle_timeout};
-  if (pool_options.max_per_origin == 0) return unexpected(std::string("max_connections_per_host must be at least 1"));
+  if (pool_options.max_per_origin == 0)
+    return unexpected(std::string("max_connections_per_host must be at least 1"));
   auto pool = std::make_shared<ConnectionPool>(executor, std::move(*tls), pool_options);
   return std::unique_ptr<HttpClient>(
       new HttpClient(std::move(executor), std::move(options), std::move(connect_to), std::move(pool)));
@@ -177,8 +183,8 @@ asio::awaitable<Expected<Response, Error>> HttpClient::send(Request request, Req
   return perform_send(pool_, prepare(std::move(request), connect_to_, options_.user_agent), options);
 }
 
-asio::awaitable<Expected<std::unique_ptr<ResponseStream>, Error>> HttpClient::open_stream(Request request,
-                                                                                        RequestOptions options) {
+asio::awaitable<Expected<std::unique_ptr<ResponseStream>, Error>> HttpClient::open_stream(
+    Request request, RequestOptions options) {
   return perform_open_stream(pool_, prepare(std::move(request), connect_to_, options_.user_agent), options);
 }
 

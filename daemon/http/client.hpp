@@ -32,7 +32,8 @@ class ConnectionPool;
 struct Request {
   boost::beast::http::verb method = boost::beast::http::verb::get;
   std::string url{};
-  boost::beast::http::fields headers{};  // Host, User-Agent (unless given) and Content-Length are set by the client
+  // Host, User-Agent (unless given here) and Content-Length are set by the client.
+  boost::beast::http::fields headers{};
   std::string body{};
 };
 
@@ -46,8 +47,10 @@ struct Response {
 };
 
 struct RequestOptions {
-  std::chrono::milliseconds timeout = std::chrono::seconds(30);  // the whole call, from resolve to the last body byte
-  std::size_t body_limit = 16 * 1024 * 1024;  // a larger body fails with ErrorKind::protocol; for streams, per line
+  // The whole call, from resolving the host to the last body byte.
+  std::chrono::milliseconds timeout = std::chrono::seconds(30);
+  // A larger body fails with ErrorKind::protocol; for streams the limit is per line.
+  std::size_t body_limit = std::size_t{16} * 1024 * 1024;
 };
 
 struct ClientOptions {
@@ -75,8 +78,8 @@ class HttpClient {
 
   // Sends `request` and reads status and headers; the body is then read line by line
   // from the stream (chunked or not), as Kubernetes watches need.
-  boost::asio::awaitable<Expected<std::unique_ptr<ResponseStream>, Error>> open_stream(Request request,
-                                                                                      RequestOptions options = {});
+  boost::asio::awaitable<Expected<std::unique_ptr<ResponseStream>, Error>> open_stream(
+      Request request, RequestOptions options = {});
 
   std::size_t idle_connections() const;
   void close_idle();
@@ -85,8 +88,8 @@ class HttpClient {
   void shutdown();
 
  private:
-  HttpClient(boost::asio::any_io_executor executor, ClientOptions options, std::map<std::string, HostPort> connect_to,
-             std::shared_ptr<ConnectionPool> pool);
+  HttpClient(boost::asio::any_io_executor executor, ClientOptions options,
+             std::map<std::string, HostPort> connect_to, std::shared_ptr<ConnectionPool> pool);
 
   boost::asio::any_io_executor executor_;
   ClientOptions options_;

@@ -29,7 +29,8 @@ ErrorKind classify_transfer_error(const ErrorCode& ec) {
   if (ec == ssl::error::stream_truncated) return ErrorKind::closed;
   if (ec.category() == asio::error::get_ssl_category()) return ErrorKind::tls;
   if (ec.category() == beast::http::make_error_code(beast::http::error::end_of_stream).category()) {
-    const bool cut_short = ec == beast::http::error::end_of_stream || ec == beast::http::error::partial_message;
+    const bool cut_short =
+        ec == beast::http::error::end_of_stream || ec == beast::http::error::partial_message;
     return cut_short ? ErrorKind::closed : ErrorKind::protocol;
   }
   return ErrorKind::closed;
@@ -106,7 +107,7 @@ Error ClientConnection::failure(const Watchdog& watchdog, ErrorKind kind, std::s
 }
 
 asio::awaitable<Expected<tcp::resolver::results_type, Error>> ClientConnection::resolve(const HostPort& via,
-                                                                                       Watchdog& watchdog) {
+                                                                                        Watchdog& watchdog) {
   const std::string phase = "resolving " + via.host;
   if (watchdog.reason()) co_return unexpected(failure(watchdog, ErrorKind::resolve, phase, ""));
   auto pending = std::make_shared<PendingResolve>(executor_);
@@ -135,14 +136,16 @@ asio::awaitable<Expected<Ok, Error>> ClientConnection::establish(const Url& url,
                                                                  Watchdog& watchdog) {
   auto endpoints = co_await resolve(via, watchdog);
   if (!endpoints) co_return unexpected(std::move(endpoints.error()));
-  const std::string phase = url.authority() == via.to_string() ? "connecting" : "connecting via " + via.to_string();
+  const std::string phase =
+      url.authority() == via.to_string() ? "connecting" : "connecting via " + via.to_string();
   if (watchdog.reason()) co_return unexpected(failure(watchdog, ErrorKind::connect, phase, ""));
   ErrorCode ec;
   {
     auto guard = watchdog.guard([this] { close(); });
     co_await asio::async_connect(socket(), *endpoints, asio::redirect_error(asio::use_awaitable, ec));
   }
-  if (ec || watchdog.reason()) co_return unexpected(failure(watchdog, ErrorKind::connect, phase, ec.message()));
+  if (ec || watchdog.reason())
+    co_return unexpected(failure(watchdog, ErrorKind::connect, phase, ec.message()));
   socket().set_option(tcp::no_delay(true), ec);  // requests are small; do not wait for more
   if (auto* tls = std::get_if<TlsStream>(&stream_)) co_return co_await handshake(*tls, url, watchdog);
   co_return Ok{};
@@ -154,10 +157,12 @@ asio::awaitable<Expected<Ok, Error>> ClientConnection::handshake(TlsStream& stre
   SSL* ssl = stream.native_handle();
   // OpenSSL checks the name during the handshake, so a mismatch fails like any other
   // verification error; IP literals are matched against IP SANs and get no SNI.
-  const bool named = url.is_ip_literal()
-                         ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), url.host.c_str()) == 1
-                         : SSL_set_tlsext_host_name(ssl, url.host.c_str()) == 1 && SSL_set1_host(ssl, url.host.c_str()) == 1;
-  if (!named) co_return unexpected(make_error(ErrorKind::tls, origin_, phase, "cannot set the expected host name"));
+  const bool named =
+      url.is_ip_literal()
+          ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), url.host.c_str()) == 1
+          : SSL_set_tlsext_host_name(ssl, url.host.c_str()) == 1 && SSL_set1_host(ssl, url.host.c_str()) == 1;
+  if (!named)
+    co_return unexpected(make_error(ErrorKind::tls, origin_, phase, "cannot set the expected host name"));
   SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
   ErrorCode ec;
   {
@@ -169,7 +174,8 @@ asio::awaitable<Expected<Ok, Error>> ClientConnection::handshake(TlsStream& stre
   co_return Ok{};
 }
 
-asio::awaitable<Expected<Ok, Error>> ClientConnection::write(const OutgoingRequest& request, Watchdog& watchdog) {
+asio::awaitable<Expected<Ok, Error>> ClientConnection::write(const OutgoingRequest& request,
+                                                             Watchdog& watchdog) {
   constexpr std::string_view phase = "writing the request";
   if (watchdog.reason()) co_return unexpected(failure(watchdog, ErrorKind::closed, phase, ""));
   ErrorCode ec;
@@ -181,11 +187,13 @@ asio::awaitable<Expected<Ok, Error>> ClientConnection::write(const OutgoingReque
         },
         stream_);
   }
-  if (ec || watchdog.reason()) co_return unexpected(failure(watchdog, classify_transfer_error(ec), phase, ec.message()));
+  if (ec || watchdog.reason())
+    co_return unexpected(failure(watchdog, classify_transfer_error(ec), phase, ec.message()));
   co_return Ok{};
 }
 
-asio::awaitable<Expected<Ok, Error>> ClientConnection::read_header(ResponseParser& parser, Watchdog& watchdog) {
+asio::awaitable<Expected<Ok, Error>> ClientConnection::read_header(ResponseParser& parser,
+                                                                   Watchdog& watchdog) {
   constexpr std::string_view phase = "reading the response header";
   if (watchdog.reason()) co_return unexpected(failure(watchdog, ErrorKind::closed, phase, ""));
   ErrorCode ec;
@@ -193,17 +201,19 @@ asio::awaitable<Expected<Ok, Error>> ClientConnection::read_header(ResponseParse
     auto guard = watchdog.guard([this] { close(); });
     co_await std::visit(
         [&](auto& stream) {
-          return beast::http::async_read_header(stream, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
+          return beast::http::async_read_header(stream, buffer_, parser,
+                                                asio::redirect_error(asio::use_awaitable, ec));
         },
         stream_);
   }
-  if (ec || watchdog.reason()) co_return unexpected(failure(watchdog, classify_transfer_error(ec), phase, ec.message()));
+  if (ec || watchdog.reason())
+    co_return unexpected(failure(watchdog, classify_transfer_error(ec), phase, ec.message()));
   co_return Ok{};
 }
 
 asio::awaitable<Expected<std::size_t, Error>> ClientConnection::read_body_some(ResponseParser& parser,
-                                                                              std::span<char> into,
-                                                                              Watchdog& watchdog) {
+                                                                               std::span<char> into,
+                                                                               Watchdog& watchdog) {
   constexpr std::string_view phase = "reading the response body";
   auto& body = parser.get().body();
   // A chunk header alone parses to zero body bytes; keep reading until bytes or the end.
@@ -216,7 +226,8 @@ asio::awaitable<Expected<std::size_t, Error>> ClientConnection::read_body_some(R
       auto guard = watchdog.guard([this] { close(); });
       co_await std::visit(
           [&](auto& stream) {
-            return beast::http::async_read_some(stream, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
+            return beast::http::async_read_some(stream, buffer_, parser,
+                                                asio::redirect_error(asio::use_awaitable, ec));
           },
           stream_);
     }

@@ -41,18 +41,22 @@ class ClientConnection {
 
   // Resolves and connects to `via`, then for TLS handshakes, sending SNI (unless the
   // host is an IP literal) and verifying the certificate against `url`'s host.
-  boost::asio::awaitable<Expected<Ok, Error>> establish(const Url& url, const HostPort& via, Watchdog& watchdog);
+  boost::asio::awaitable<Expected<Ok, Error>> establish(const Url& url, const HostPort& via,
+                                                        Watchdog& watchdog);
 
   boost::asio::awaitable<Expected<Ok, Error>> write(const OutgoingRequest& request, Watchdog& watchdog);
   boost::asio::awaitable<Expected<Ok, Error>> read_header(ResponseParser& parser, Watchdog& watchdog);
 
   // Reads body bytes into `into`; returns how many (0 only once the body is complete).
-  boost::asio::awaitable<Expected<std::size_t, Error>> read_body_some(ResponseParser& parser, std::span<char> into,
+  boost::asio::awaitable<Expected<std::size_t, Error>> read_body_some(ResponseParser& parser,
+                                                                      std::span<char> into,
                                                                       Watchdog& watchdog);
 
   // True when neither buffered nor parsed bytes of a response exist: a failure now
   // means the peer closed before answering.
-  bool nothing_received(const ResponseParser& parser) const { return buffer_.size() == 0 && !parser.got_some(); }
+  bool nothing_received(const ResponseParser& parser) const {
+    return buffer_.size() == 0 && !parser.got_some();
+  }
 
   void close();
   // Closes and starts over unconnected, keeping the pool slot.
@@ -69,11 +73,13 @@ class ClientConnection {
   void renew_stream();
   boost::asio::ip::tcp::socket& socket();
   const boost::asio::ip::tcp::socket& socket() const;
-  boost::asio::awaitable<Expected<boost::asio::ip::tcp::resolver::results_type, Error>> resolve(const HostPort& via,
-                                                                                               Watchdog& watchdog);
-  boost::asio::awaitable<Expected<Ok, Error>> handshake(TlsStream& stream, const Url& url, Watchdog& watchdog);
+  boost::asio::awaitable<Expected<boost::asio::ip::tcp::resolver::results_type, Error>> resolve(
+      const HostPort& via, Watchdog& watchdog);
+  boost::asio::awaitable<Expected<Ok, Error>> handshake(TlsStream& stream, const Url& url,
+                                                        Watchdog& watchdog);
   // The error for a failed step: the watchdog's reason if it fired, else `kind`.
-  Error failure(const Watchdog& watchdog, ErrorKind kind, std::string_view phase, std::string_view reason) const;
+  Error failure(const Watchdog& watchdog, ErrorKind kind, std::string_view phase,
+                std::string_view reason) const;
 
   boost::asio::any_io_executor executor_;
   std::string origin_;

@@ -22,12 +22,13 @@ ConnectionPool::ConnectionPool(asio::any_io_executor executor, std::shared_ptr<a
 
 ConnectionPool::~ConnectionPool() = default;
 
-asio::awaitable<Expected<std::unique_ptr<ClientConnection>, Error>> ConnectionPool::acquire(const Url& url,
-                                                                                           Watchdog& watchdog) {
+asio::awaitable<Expected<std::unique_ptr<ClientConnection>, Error>> ConnectionPool::acquire(
+    const Url& url, Watchdog& watchdog) {
   const std::string key = url.origin();
   Origin& origin = origins_[key];  // std::map: the reference survives other insertions
   for (;;) {
-    if (const auto why = watchdog.reason()) co_return unexpected(aborted_error(*why, key, "waiting for a connection"));
+    if (const auto why = watchdog.reason())
+      co_return unexpected(aborted_error(*why, key, "waiting for a connection"));
     if (auto idle = take_idle(origin)) co_return idle;
     if (origin.alive < options_.max_per_origin) {
       ++origin.alive;
@@ -54,7 +55,8 @@ asio::awaitable<void> ConnectionPool::wait_for_slot(Origin& origin, Watchdog& wa
   {
     auto guard = watchdog.guard([&waiter] { waiter.wake.cancel(); });
     boost::system::error_code ignored;
-    if (!watchdog.reason()) co_await waiter.wake.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    if (!watchdog.reason())
+      co_await waiter.wake.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
   }
   if (waiter.queued) {
     origin.waiters.erase(position);

@@ -39,7 +39,7 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
 
   // An idle, open connection for `url`'s origin, or a new unconnected one (check is_open()).
   boost::asio::awaitable<Expected<std::unique_ptr<ClientConnection>, Error>> acquire(const Url& url,
-                                                                                    Watchdog& watchdog);
+                                                                                     Watchdog& watchdog);
 
   // Takes a connection back: kept idle when `reusable`, closed otherwise; a waiter may proceed.
   void release(std::unique_ptr<ClientConnection> connection, bool reusable);
@@ -47,7 +47,7 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   std::size_t idle_count() const;
   void close_idle();
 
-  // Fires every call's watchdog with ErrorKind::cancelled (and every later call's) and closes idle connections.
+  // Cancels every call, now and later (ErrorKind::cancelled), and closes idle connections.
   void shutdown();
 
   WatchdogRegistry& watchdogs() { return watchdogs_; }
@@ -56,7 +56,7 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
  private:
   struct Waiter;
   struct Origin {
-    std::size_t alive = 0;  // idle plus handed out; bounded by max_per_origin
+    std::size_t alive = 0;                                // idle plus handed out; bounded by max_per_origin
     std::vector<std::unique_ptr<ClientConnection>> idle;  // most recently used last
     std::list<Waiter*> waiters;
   };

@@ -4,13 +4,20 @@ namespace aci::http {
 
 std::string_view to_string(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::resolve: return "resolve";
-    case ErrorKind::connect: return "connect";
-    case ErrorKind::tls: return "tls";
-    case ErrorKind::timeout: return "timeout";
-    case ErrorKind::protocol: return "protocol";
-    case ErrorKind::closed: return "closed";
-    case ErrorKind::cancelled: return "cancelled";
+    case ErrorKind::resolve:
+      return "resolve";
+    case ErrorKind::connect:
+      return "connect";
+    case ErrorKind::tls:
+      return "tls";
+    case ErrorKind::timeout:
+      return "timeout";
+    case ErrorKind::protocol:
+      return "protocol";
+    case ErrorKind::closed:
+      return "closed";
+    case ErrorKind::cancelled:
+      return "cancelled";
   }
   return "unknown";
 }

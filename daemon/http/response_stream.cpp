@@ -8,7 +8,8 @@ namespace aci::http {
 
 namespace asio = boost::asio;
 
-ResponseStream::ResponseStream(std::shared_ptr<ConnectionPool> pool, std::unique_ptr<ClientConnection> connection,
+ResponseStream::ResponseStream(std::shared_ptr<ConnectionPool> pool,
+                               std::unique_ptr<ClientConnection> connection,
                                std::unique_ptr<ResponseParser> parser, std::size_t line_limit)
     : pool_(std::move(pool)),
       connection_(std::move(connection)),
@@ -51,8 +52,9 @@ asio::awaitable<Expected<std::optional<std::string>, Error>> ResponseStream::rea
     if (!received) co_return unexpected(fail(std::move(received.error())));
     pending_.append(chunk.data(), *received);
     if (pending_.size() > line_limit_ && pending_.find('\n') == std::string::npos) {
-      co_return unexpected(fail(make_error(ErrorKind::protocol, connection_->origin(), "reading the response body",
-                                           "a line exceeds " + std::to_string(line_limit_) + " bytes")));
+      co_return unexpected(
+          fail(make_error(ErrorKind::protocol, connection_->origin(), "reading the response body",
+                          "a line exceeds " + std::to_string(line_limit_) + " bytes")));
     }
   }
 }

@@ -35,7 +35,8 @@ class ResponseStream {
 
   // The next line without its line ending; nullopt at the clean end of the body. Failing
   // to get a line within `timeout` is ErrorKind::timeout, and ends the stream.
-  boost::asio::awaitable<Expected<std::optional<std::string>, Error>> next_line(std::chrono::milliseconds timeout);
+  boost::asio::awaitable<Expected<std::optional<std::string>, Error>> next_line(
+      std::chrono::milliseconds timeout);
 
   // Makes a pending or later next_line() fail with ErrorKind::cancelled.
   void cancel();
@@ -46,7 +47,7 @@ class ResponseStream {
   Error fail(Error error);
   void finish(bool reusable);
 
-  std::shared_ptr<ConnectionPool> pool_;  // declared first: outlives the watchdog registered with it
+  std::shared_ptr<ConnectionPool> pool_;          // declared first: outlives the watchdog registered with it
   std::unique_ptr<ClientConnection> connection_;  // null once the body ended or failed
   std::unique_ptr<ResponseParser> parser_;
   std::size_t line_limit_;

@@ -29,15 +29,17 @@ Expected<std::shared_ptr<ssl::context>, std::string> make_context(ssl::context::
 Expected<Ok, std::string> check_readable_file(const std::string& path) {
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status)) return unexpected("CA bundle file '" + path + "' does not exist");
-  if (!std::filesystem::is_regular_file(status)) return unexpected("CA bundle '" + path + "' is not a regular file");
+  if (ec || !std::filesystem::exists(status))
+    return unexpected("CA bundle file '" + path + "' does not exist");
+  if (!std::filesystem::is_regular_file(status))
+    return unexpected("CA bundle '" + path + "' is not a regular file");
   return Ok{};
 }
 
 }  // namespace
 
-Expected<std::shared_ptr<ssl::context>, std::string> make_server_tls_context(const std::string& certificate_chain_pem,
-                                                                             const std::string& key_pem) {
+Expected<std::shared_ptr<ssl::context>, std::string> make_server_tls_context(
+    const std::string& certificate_chain_pem, const std::string& key_pem) {
   auto context = make_context(ssl::context::tls_server);
   if (!context) return context;
   boost::system::error_code ec;
@@ -50,7 +52,8 @@ Expected<std::shared_ptr<ssl::context>, std::string> make_server_tls_context(con
   return context;
 }
 
-Expected<std::shared_ptr<ssl::context>, std::string> make_client_tls_context(const std::string& extra_ca_file) {
+Expected<std::shared_ptr<ssl::context>, std::string> make_client_tls_context(
+    const std::string& extra_ca_file) {
   auto context = make_context(ssl::context::tls_client);
   if (!context) return context;
   boost::system::error_code ec;

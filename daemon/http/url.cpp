@@ -1,7 +1,7 @@
 #include "daemon/http/url.hpp"
 
-#include <boost/asio/ip/address.hpp>
 #include <algorithm>
+#include <boost/asio/ip/address.hpp>
 #include <cctype>
 #include <charconv>
 
@@ -11,7 +11,8 @@ namespace {
 
 std::string lower(std::string_view text) {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
@@ -46,13 +47,15 @@ Expected<std::pair<std::string, std::string_view>, std::string> split_host(std::
     auto host = parse_ipv6_literal(text.substr(1, close - 1));
     if (!host) return unexpected(std::move(host.error()));
     const auto rest = text.substr(close + 1);
-    if (!rest.empty() && !rest.starts_with(':')) return unexpected(std::string("unexpected text after IPv6 literal"));
+    if (!rest.empty() && !rest.starts_with(':'))
+      return unexpected(std::string("unexpected text after IPv6 literal"));
     return std::pair{std::move(*host), rest.empty() ? rest : rest.substr(1)};
   }
   const auto colon = text.find(':');
   const auto host = text.substr(0, colon);
   if (host.empty()) return unexpected(std::string("empty host"));
-  if (!std::all_of(host.begin(), host.end(), [](char c) { return is_host_character(static_cast<unsigned char>(c)); }))
+  if (!std::all_of(host.begin(), host.end(),
+                   [](char c) { return is_host_character(static_cast<unsigned char>(c)); }))
     return unexpected("invalid host '" + std::string(host) + "'");
   const auto port = colon == std::string_view::npos ? std::string_view() : text.substr(colon + 1);
   if (colon != std::string_view::npos && port.empty()) return unexpected(std::string("empty port"));
@@ -73,7 +76,8 @@ Expected<std::string, std::string> parse_target(std::string_view text) {
 
 }  // namespace
 
-Expected<HostPort, std::string> HostPort::parse(std::string_view text, std::optional<std::uint16_t> default_port) {
+Expected<HostPort, std::string> HostPort::parse(std::string_view text,
+                                                std::optional<std::uint16_t> default_port) {
   auto split = split_host(text);
   if (!split) return unexpected(std::move(split.error()));
   auto& [host, port_text] = *split;
@@ -106,7 +110,8 @@ Expected<Url, std::string> Url::parse(std::string_view text) {
   const auto rest = text.substr(scheme_end + 3);
   const auto authority_end = std::min(rest.find_first_of("/?#"), rest.size());
   const auto authority = rest.substr(0, authority_end);
-  if (authority.find('@') != std::string_view::npos) return unexpected(std::string("URL must not carry user info"));
+  if (authority.find('@') != std::string_view::npos)
+    return unexpected(std::string("URL must not carry user info"));
   auto host_port = HostPort::parse(authority, default_port);
   if (!host_port) return unexpected("invalid URL authority: " + host_port.error());
   auto target = parse_target(rest.substr(authority_end));
@@ -115,9 +120,10 @@ Expected<Url, std::string> Url::parse(std::string_view text) {
 }
 
 std::string Url::host_header() const {
-  const std::string full = authority();
+  std::string full = authority();
   if (port != default_port_of(scheme)) return full;
-  return full.substr(0, full.rfind(':'));
+  full.erase(full.rfind(':'));
+  return full;
 }
 
 }  // namespace aci::http

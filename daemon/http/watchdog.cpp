@@ -7,7 +7,7 @@ namespace aci::http {
 namespace asio = boost::asio;
 
 struct Watchdog::State {
-  explicit State(asio::any_io_executor executor) : timer(std::move(executor)) {}
+  explicit State(const asio::any_io_executor& executor) : timer(executor) {}
 
   void fire(ErrorKind why) {
     if (reason) return;
@@ -25,8 +25,8 @@ void WatchdogRegistry::close(ErrorKind reason) {
   for (Watchdog* watchdog : live_) watchdog->fire(reason);
 }
 
-Watchdog::Watchdog(asio::any_io_executor executor, WatchdogRegistry& registry)
-    : state_(std::make_shared<State>(std::move(executor))), registry_(registry) {
+Watchdog::Watchdog(const asio::any_io_executor& executor, WatchdogRegistry& registry)
+    : state_(std::make_shared<State>(executor)), registry_(registry) {
   registration_ = registry_.live_.insert(registry_.live_.end(), this);
   if (registry_.closed_with_) fire(*registry_.closed_with_);
 }

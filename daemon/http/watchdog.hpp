@@ -35,7 +35,7 @@ class Watchdog {
  public:
   using Clock = std::chrono::steady_clock;
 
-  Watchdog(boost::asio::any_io_executor executor, WatchdogRegistry& registry);
+  Watchdog(const boost::asio::any_io_executor& executor, WatchdogRegistry& registry);
   ~Watchdog();
   Watchdog(const Watchdog&) = delete;
   Watchdog& operator=(const Watchdog&) = delete;

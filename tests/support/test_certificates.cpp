@@ -30,10 +30,14 @@ crypto::KeyAndCertificate TestCertificates::issue(const std::vector<std::string>
                         "test leaf certificate");
 }
 
-std::shared_ptr<boost::asio::ssl::context> TestCertificates::server_context() const { return server_context(leaf_); }
+std::shared_ptr<boost::asio::ssl::context> TestCertificates::server_context() const {
+  return server_context(leaf_);
+}
 
-std::shared_ptr<boost::asio::ssl::context> TestCertificates::server_context(const crypto::KeyAndCertificate& leaf) {
-  return value_or_throw(http::make_server_tls_context(leaf.certificate_pem, leaf.key_pem), "server TLS context");
+std::shared_ptr<boost::asio::ssl::context> TestCertificates::server_context(
+    const crypto::KeyAndCertificate& leaf) {
+  return value_or_throw(http::make_server_tls_context(leaf.certificate_pem, leaf.key_pem),
+                        "server TLS context");
 }
 
 }  // namespace aci::testing

@@ -54,7 +54,8 @@ using State = TlsTestServer::State;
 enum class Next { keep_alive, close };
 
 std::string status_line_and_headers(std::size_t content_length, const std::string& extra_headers = "") {
-  return "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(content_length) + "\r\n" + extra_headers + "\r\n";
+  return "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(content_length) + "\r\n" + extra_headers +
+         "\r\n";
 }
 
 std::string echo_response(const Request& request) {
@@ -118,7 +119,8 @@ asio::awaitable<void> send_lines(const std::shared_ptr<State>& state, Stream& st
 template <class Stream>
 asio::awaitable<Next> respond(const std::shared_ptr<State>& state, Stream& stream, tcp::socket& socket,
                               const Request& request) {
-  const std::string_view target = request.target().substr(0, request.target().find('?'));  // routes ignore the query
+  const std::string_view target =
+      request.target().substr(0, request.target().find('?'));  // routes ignore the query
   if (target == "/stall") {
     co_await wait_for_close(stream);
     co_return Next::close;
@@ -135,11 +137,13 @@ asio::awaitable<Next> respond(const std::shared_ptr<State>& state, Stream& strea
     co_await write_text(stream, echo_response(request));
     co_return Next::close;
   }
-  if (target.starts_with("/delay/")) co_await pause(state, std::chrono::milliseconds(number_after(target, "/delay/")));
+  if (target.starts_with("/delay/"))
+    co_await pause(state, std::chrono::milliseconds(number_after(target, "/delay/")));
   if (target.starts_with("/bytes/")) {
     const std::size_t size = number_after(target, "/bytes/");
-    co_return co_await write_text(stream, status_line_and_headers(size) + std::string(size, 'x')) ? Next::keep_alive
-                                                                                                 : Next::close;
+    co_return co_await write_text(stream, status_line_and_headers(size) + std::string(size, 'x'))
+        ? Next::keep_alive
+        : Next::close;
   }
   if (target == "/lines" || target == "/lines-then-stall") {
     const bool finish = target == "/lines";
@@ -166,7 +170,8 @@ asio::awaitable<void> serve_requests(std::shared_ptr<State> state, Stream& strea
 asio::awaitable<void> serve_tls(std::shared_ptr<State> state, tcp::socket& socket) {
   beast::ssl_stream<tcp::socket&> stream(socket, *state->tls);
   ErrorCode ec;
-  co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+  co_await stream.async_handshake(asio::ssl::stream_base::server,
+                                  asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return;
   const char* sni = SSL_get_servername(stream.native_handle(), TLSEXT_NAMETYPE_host_name);
   state->last_sni = sni == nullptr ? "" : sni;

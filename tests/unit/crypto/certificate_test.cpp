@@ -26,12 +26,14 @@ using CertificatePtr = std::unique_ptr<X509, X509Free>;
 using KeyPtr = std::unique_ptr<EVP_PKEY, KeyFree>;
 
 CertificatePtr load_certificate(const std::string& pem) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
+                                                BIO_free);
   return CertificatePtr(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
 }
 
 KeyPtr load_key(const std::string& pem) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
+                                                BIO_free);
   return KeyPtr(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
 }
 
@@ -41,7 +43,8 @@ int verify(const std::string& leaf_pem, const std::string& ca_pem) {
   auto ca = load_certificate(ca_pem);
   std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(), X509_STORE_free);
   X509_STORE_add_cert(store.get(), ca.get());
-  std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> context(X509_STORE_CTX_new(), X509_STORE_CTX_free);
+  std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> context(X509_STORE_CTX_new(),
+                                                                          X509_STORE_CTX_free);
   X509_STORE_CTX_init(context.get(), store.get(), leaf.get(), nullptr);
   X509_STORE_CTX_set_purpose(context.get(), X509_PURPOSE_SSL_SERVER);
   X509_verify_cert(context.get());
@@ -116,7 +119,8 @@ TEST_F(CertificateTest, LeafDoesNotChainToAnotherAuthority) {
 }
 
 TEST_F(CertificateTest, LeafCarriesDnsWildcardAndIpSubjectAltNames) {
-  auto leaf = make_leaf_certificate(*ca_, "vault", {"*.vault.azure.net", "localhost"}, {"127.0.0.1", "::1"}, 1h);
+  auto leaf =
+      make_leaf_certificate(*ca_, "vault", {"*.vault.azure.net", "localhost"}, {"127.0.0.1", "::1"}, 1h);
   ASSERT_TRUE(leaf) << leaf.error();
   auto certificate = load_certificate(leaf->certificate_pem);
   ASSERT_TRUE(certificate);

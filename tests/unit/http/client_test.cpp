@@ -57,7 +57,8 @@ class HttpClientTest : public ::testing::Test {
     return *client_;
   }
 
-  std::string url(const std::string& path, const std::string& host = "127.0.0.1", const char* scheme = "https") const {
+  std::string url(const std::string& path, const std::string& host = "127.0.0.1",
+                  const char* scheme = "https") const {
     return std::string(scheme) + "://" + host + ":" + std::to_string(server_->port()) + path;
   }
 
@@ -282,7 +283,8 @@ TEST_F(HttpClientTest, WaitingForAConnectionCountsAgainstTheDeadline) {
   auto queued = get(url("/echo"), RequestOptions{.timeout = 200ms});
   ASSERT_FALSE(queued);
   EXPECT_EQ(queued.error().kind, ErrorKind::timeout) << describe(queued);
-  EXPECT_NE(queued.error().message.find("waiting for a connection"), std::string::npos) << queued.error().message;
+  EXPECT_NE(queued.error().message.find("waiting for a connection"), std::string::npos)
+      << queued.error().message;
   run_until([&] { return stalled.has_value(); });
   ASSERT_TRUE(stalled.has_value());
   EXPECT_EQ(stalled->error().kind, ErrorKind::timeout);
@@ -355,7 +357,8 @@ TEST_F(HttpClientTest, StreamsLinesAcrossChunkBoundaries) {
     if (!*line) break;
     lines.push_back(**line);
   }
-  EXPECT_EQ(lines, (std::vector<std::string>{"{\"type\":\"ADDED\"}", "{\"type\":\"MODIFIED\"}", "last line"}));
+  EXPECT_EQ(lines,
+            (std::vector<std::string>{"{\"type\":\"ADDED\"}", "{\"type\":\"MODIFIED\"}", "last line"}));
   EXPECT_EQ(client_->idle_connections(), 1U);  // a cleanly ended stream gives its connection back
 }
 
@@ -399,7 +402,8 @@ TEST_F(HttpClientTest, ShutdownCancelsCallsInFlightAndLater) {
 
 TEST_F(HttpClientTest, ConnectToOverrideKeepsTheUrlHost) {
   start_server();
-  start_client(ClientOptions{.connect_to = {{"api.example.test:443", "127.0.0.1:" + std::to_string(server_->port())}}});
+  start_client(ClientOptions{
+      .connect_to = {{"api.example.test:443", "127.0.0.1:" + std::to_string(server_->port())}}});
   auto response = get("https://api.example.test/echo");
   ASSERT_TRUE(response) << describe(response);
   EXPECT_EQ(response->header("X-Seen-Host"), "api.example.test");
@@ -408,7 +412,8 @@ TEST_F(HttpClientTest, ConnectToOverrideKeepsTheUrlHost) {
 
 TEST_F(HttpClientTest, ConnectToOverrideStillVerifiesTheUrlHost) {
   start_server();
-  start_client(ClientOptions{.connect_to = {{"wrong.example.test:443", "127.0.0.1:" + std::to_string(server_->port())}}});
+  start_client(ClientOptions{
+      .connect_to = {{"wrong.example.test:443", "127.0.0.1:" + std::to_string(server_->port())}}});
   auto response = get("https://wrong.example.test/echo");
   ASSERT_FALSE(response);
   EXPECT_EQ(response.error().kind, ErrorKind::tls) << describe(response);
@@ -443,7 +448,8 @@ TEST_F(HttpClientTest, InvalidUrlIsProtocolError) {
 TEST_F(HttpClientTest, ErrorMessagesOmitSecrets) {
   start_server();
   start_client();
-  Request request{.method = boost::beast::http::verb::post, .url = url("/stall?sig=query-secret"),
+  Request request{.method = boost::beast::http::verb::post,
+                  .url = url("/stall?sig=query-secret"),
                   .body = "password=body-secret"};
   request.headers.set(boost::beast::http::field::authorization, "Bearer header-secret");
   auto response = run(client_->send(std::move(request), RequestOptions{.timeout = 200ms}));
@@ -453,13 +459,15 @@ TEST_F(HttpClientTest, ErrorMessagesOmitSecrets) {
 }
 
 TEST_F(HttpClientTest, CreateNamesAMissingCaFile) {
-  auto client = HttpClient::create(io_.get_executor(), ClientOptions{.extra_ca_file = "/nonexistent/extra-ca.pem"});
+  auto client =
+      HttpClient::create(io_.get_executor(), ClientOptions{.extra_ca_file = "/nonexistent/extra-ca.pem"});
   ASSERT_FALSE(client);
   EXPECT_NE(client.error().find("/nonexistent/extra-ca.pem"), std::string::npos) << client.error();
 }
 
 TEST_F(HttpClientTest, CreateRejectsMalformedConnectTo) {
-  auto client = HttpClient::create(io_.get_executor(), ClientOptions{.connect_to = {{"host-without-port", "127.0.0.1:1"}}});
+  auto client = HttpClient::create(io_.get_executor(),
+                                   ClientOptions{.connect_to = {{"host-without-port", "127.0.0.1:1"}}});
   ASSERT_FALSE(client);
   EXPECT_NE(client.error().find("host-without-port"), std::string::npos) << client.error();
 }

@@ -79,7 +79,9 @@ TEST(UrlTest, RejectsOtherSchemes) { EXPECT_NE(parse_error("ftp://h/").find("ftp
 
 TEST(UrlTest, RejectsMissingScheme) { parse_error("management.azure.com/x"); }
 
-TEST(UrlTest, RejectsUserInfo) { EXPECT_NE(parse_error("https://user:pw@h/").find("user info"), std::string::npos); }
+TEST(UrlTest, RejectsUserInfo) {
+  EXPECT_NE(parse_error("https://user:pw@h/").find("user info"), std::string::npos);
+}
 
 TEST(UrlTest, RejectsEmptyHost) {
   parse_error("https:///x");
