@@ -599,6 +599,8 @@ http::ServerResponse KeyVaultService::handle(const std::string& vault, const std
     response = error_response({500, "InternalError", "The emulated Key Vault failed to process the request.", {}});
   }
   std::string request_id = random_hex(32);
+  request_id[12] = '4';  // a version-4 GUID, as Azure's request ids are
+  request_id[16] = "89ab"[random_() & 3];
   for (std::size_t dash : {8u, 13u, 18u, 23u}) request_id.insert(dash, "-");
   response.set("x-ms-request-id", request_id);
   if (const auto client_id = request["x-ms-client-request-id"]; !client_id.empty() && client_id.size() <= 256) {

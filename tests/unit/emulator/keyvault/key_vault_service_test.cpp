@@ -482,6 +482,8 @@ TEST_F(KeyVaultServiceTest, EchoesClientRequestIdAndAlwaysSetsRequestId) {
   EXPECT_EQ(std::string(reply.raw["x-ms-client-request-id"]), "abc-123");
   const std::string id(reply.raw["x-ms-request-id"]);
   EXPECT_EQ(id.size(), 36u);
+  EXPECT_EQ(id[14], '4');
+  EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos);
   EXPECT_NE(id, std::string(get("/secrets?api-version=7.5").raw["x-ms-request-id"]));
 }
 
