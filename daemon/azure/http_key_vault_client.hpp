@@ -25,10 +25,10 @@ class HttpKeyVaultClient final : public KeyVaultClient {
 
   // KeyVaultClient
   boost::asio::awaitable<Expected<Secret, AzureError>> get_secret(const std::string& vault, const std::string& name,
-                                                                  const std::string& version) override;
+                                                                  const std::string& version = {}) override;
   boost::asio::awaitable<Expected<Secret, AzureError>> set_secret(const std::string& vault, const std::string& name,
                                                                   const std::string& value,
-                                                                  const SetSecretOptions& options) override;
+                                                                  const SetSecretOptions& options = {}) override;
   boost::asio::awaitable<Expected<std::vector<SecretProperties>, AzureError>> list_secret_versions(
       const std::string& vault, const std::string& name) override;
 

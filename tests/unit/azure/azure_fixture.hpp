@@ -5,6 +5,8 @@
 #include <prometheus/registry.h>
 
 #include <memory>
+#include <optional>
+#include <type_traits>
 #include <sstream>
 #include <string>
 
@@ -42,8 +44,30 @@ class CountingTokenSource final : public azure::TokenSource {
   boost::asio::any_io_executor executor_;
 };
 
+// Boost 1.74's co_spawn needs a default-constructible result, which Expected is not;
+// these wrap a task's result in std::optional.
+template <class T>
+boost::asio::awaitable<std::optional<T>> optional_result(boost::asio::awaitable<T> task) {
+  co_return co_await std::move(task);
+}
+
 class AzureFixture : public VirtualTimeTest {
  protected:
+  template <class T>
+  T run(boost::asio::awaitable<T> task) {
+    if constexpr (std::is_default_constructible_v<T>) {
+      return VirtualTimeTest::run(std::move(task));
+    } else {
+      return std::move(*VirtualTimeTest::run(optional_result(std::move(task))));
+    }
+  }
+
+  // Starts a task; once slot->finished, the result is **slot->value.
+  template <class T>
+  std::shared_ptr<Spawned<std::optional<T>>> start(boost::asio::awaitable<T> task) {
+    return spawn(optional_result(std::move(task)));
+  }
+
   azure::PipelineOptions pipeline_options() {
     azure::PipelineOptions options;
     options.retry.max_retries = 3;

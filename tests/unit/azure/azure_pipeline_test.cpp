@@ -155,14 +155,15 @@ TEST_F(AzurePipelineTest, ThrottleDelaysRequestsOfAPacedSubscription) {
 TEST_F(AzurePipelineTest, ShutdownEndsABackoffWaitAsCancelled) {
   transport_.set_handler([](const http::Request&, std::size_t) { return answer(503, "", {{"Retry-After", "30"}}); });
   auto pipeline = make_pipeline(&tokens_);
-  auto call = spawn(pipeline->send(request()));
+  auto call = start(pipeline->send(request()));
   poll();
   EXPECT_FALSE(call->finished);
   pipeline->shutdown();
   poll();
   ASSERT_TRUE(call->finished);
-  ASSERT_FALSE(*call->value);
-  EXPECT_EQ(call->value->error().kind, AzureErrorKind::cancelled);
+  const auto& result = **call->value;
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().kind, AzureErrorKind::cancelled);
 }
 
 TEST_F(AzurePipelineTest, LogsTheServerRequestIdButNeverTheToken) {

@@ -42,14 +42,14 @@ TEST(TokenCacheRefreshTimeTest, HalfLifeOrFiveMinutesBeforeExpiryWhicheverIsFirs
 TEST_F(TokenCacheTest, ConcurrentCallersShareOneFetch) {
   tokens_.latency = 500ms;
   auto cache = make_cache();
-  auto a = spawn(cache->token(kScope));
-  auto b = spawn(cache->token(kScope));
-  auto c = spawn(cache->token(kScope));
+  auto a = start(cache->token(kScope));
+  auto b = start(cache->token(kScope));
+  auto c = start(cache->token(kScope));
   run(clock_.sleep_for(executor(), 1s));
   ASSERT_TRUE(a->finished && b->finished && c->finished);
   EXPECT_EQ(tokens_.calls, 1);
-  ASSERT_TRUE(*a->value && *b->value && *c->value);
-  EXPECT_EQ((*a->value)->token, (*c->value)->token);
+  ASSERT_TRUE(**a->value && **b->value && **c->value);
+  EXPECT_EQ((**a->value)->token, (**c->value)->token);
   EXPECT_EQ(refreshes("success"), 1);
 }
 
@@ -76,16 +76,16 @@ TEST_F(TokenCacheTest, CallersWithAValidTokenDoNotWaitForARefresh) {
   auto first = run(cache->token(kScope));
   advance(31min);
   tokens_.latency = 10s;
-  auto refreshing = spawn(cache->token(kScope));
+  auto refreshing = start(cache->token(kScope));
   poll();
-  auto meanwhile = spawn(cache->token(kScope));
+  auto meanwhile = start(cache->token(kScope));
   poll();
   ASSERT_TRUE(meanwhile->finished);
-  EXPECT_EQ((*meanwhile->value)->token, first->token);
+  EXPECT_EQ((**meanwhile->value)->token, first->token);
   EXPECT_FALSE(refreshing->finished);
   run(clock_.sleep_for(executor(), 10s));
   ASSERT_TRUE(refreshing->finished);
-  EXPECT_NE((*refreshing->value)->token, first->token);
+  EXPECT_NE((**refreshing->value)->token, first->token);
   EXPECT_EQ(tokens_.calls, 2);
 }
 
