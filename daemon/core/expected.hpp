@@ -3,6 +3,7 @@
 // normal (I/O, parsing). C++20 lacks std::expected; this is the small subset we use.
 // Accessing the wrong alternative is a bug and throws std::bad_variant_access.
 
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -21,6 +22,8 @@ Unexpected<std::decay_t<E>> unexpected(E&& error) {
 template <class T, class E>
 class [[nodiscard]] Expected {
  public:
+  // Asio's co_spawn needs a default value for a coroutine's result type.
+  Expected() requires std::is_default_constructible_v<T> : state_(std::in_place_index<0>) {}
   Expected(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(google-explicit-constructor)
   template <class G>
   Expected(Unexpected<G> error)  // NOLINT(google-explicit-constructor)
