@@ -1,8 +1,10 @@
 // Starts azure-emulator on a free port with the demo seed in a fresh state
 // directory, waits for it to print its port and CA path, then runs every
 // *.test.mjs here with `node --test`, the emulator's CA trusted through
-// NODE_EXTRA_CA_CERTS. The emulator is stopped and its directory removed on
-// every exit path. Usage: node run.mjs <azure-emulator> [test-name-substring...]
+// NODE_EXTRA_CA_CERTS. Start-up may take up to 120 s, since fresh RSA keys on a
+// loaded machine are slow (CONFORMANCE_STARTUP_TIMEOUT_MS overrides). The
+// emulator is stopped and its directory removed on every exit path.
+// Usage: node run.mjs <azure-emulator> [test-name-substring...]
 
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -12,7 +14,7 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, "..", "..");
-const startupTimeoutMs = Number(process.env.CONFORMANCE_STARTUP_TIMEOUT_MS ?? 30000);
+const startupTimeoutMs = Number(process.env.CONFORMANCE_STARTUP_TIMEOUT_MS ?? 120000);
 
 function fail(message) {
   console.error(`conformance: ${message}`);
