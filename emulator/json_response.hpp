@@ -10,7 +10,9 @@
 namespace aci::emulator {
 
 inline http::ServerResponse json_response(unsigned status, const nlohmann::json& body) {
-  return http::make_response(status, body.dump(), "application/json; charset=utf-8");
+  // Names echoed from the request may hold any bytes; dump() must not throw on them.
+  return http::make_response(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                             "application/json; charset=utf-8");
 }
 
 // {"error":{"code":...,"message":...}}: ARM's and Graph's envelope.
