@@ -83,7 +83,14 @@ Expected<std::string, std::string> jwt_sign(nlohmann::json header, const nlohman
   auto key = load_private_key(private_key_pem);
   if (!key) return unexpected(std::string("cannot read the RSA private key"));
   if (!is_rsa(key.get())) return unexpected(std::string("the signing key is not an RSA key"));
-  const std::string input = base64url_encode(header.dump()) + "." + base64url_encode(claims.dump());
+  // Claims can carry caller-supplied text (an audience); invalid UTF-8 in it is an
+  // error to report, not an exception to escape.
+  std::string input;
+  try {
+    input = base64url_encode(header.dump()) + "." + base64url_encode(claims.dump());
+  } catch (const nlohmann::json::exception&) {
+    return unexpected(std::string("JWT header or claims are not valid UTF-8"));
+  }
   std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;
   if (!ctx || EVP_DigestSignInit(ctx.get(), &pctx, EVP_sha256(), nullptr, key.get()) != 1 ||

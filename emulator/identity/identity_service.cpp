@@ -207,7 +207,9 @@ http::ServerResponse IdentityService::token(const http::ServerRequest& request, 
 
   auto access_token = tokens_.issue(*principal, audience, settings_.token_lifetime);
   if (!access_token)
-    return entra_error({500, "temporarily_unavailable", 90033, "The token could not be signed."}, base_url);
+    // Signing fails only on a scope that is not valid text: the caller's error.
+    return entra_error({400, "invalid_resource", 500011, "The resource principal named in the scope was not found."},
+                       base_url);
   const auto lifetime = settings_.token_lifetime.count();
   json body{{"token_type", "Bearer"}, {"expires_in", lifetime}, {"ext_expires_in", lifetime},
             {"access_token", *access_token}};
@@ -308,7 +310,8 @@ http::ServerResponse IdentityService::imds_token(const http::ServerRequest& requ
   auto access_token = tokens_.issue(directory_.principal_of(*identity), resource,
                                     settings_.managed_identity_token_lifetime);
   if (!access_token)
-    return json_response(500, {{"error", "unknown_error"}, {"error_description", "The token could not be signed"}});
+    // Signing fails only on a resource that is not valid text: the caller's error.
+    return json_response(400, {{"error", "invalid_resource"}, {"error_description", "The resource is not valid"}});
   const auto now = unix_seconds(now_());
   const auto lifetime = settings_.managed_identity_token_lifetime.count();
   return json_response(200, {{"access_token", *access_token},
