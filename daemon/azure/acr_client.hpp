@@ -2,7 +2,8 @@
 // AcrClient: proves a registry credential works, the way `docker login` would: GET
 // /v2/ with Basic auth. ok and unauthorized are answers; anything else (unreachable,
 // 5xx) is an error, so a caller never mistakes an outage for a bad password.
-// Implementations: HttpAcrClient and test fakes.
+// Implementations: HttpAcrClient and test fakes. Arguments are taken by reference:
+// co_await each call in the expression that makes it.
 
 #include <boost/asio/awaitable.hpp>
 #include <string>

@@ -3,7 +3,8 @@
 // Microsoft.ContainerInstance/containerGroups, and the follower of their long-running
 // operations. Bodies are ARM's JSON as it is (the model layer builds and compares
 // them). A missing group is AzureErrorKind::not_found. Implementations: HttpArmClient
-// (over the Azure pipeline) and test fakes.
+// (over the Azure pipeline) and test fakes. Arguments are taken by reference: co_await
+// each call in the expression that makes it, so they outlive the coroutine.
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>

@@ -4,7 +4,8 @@
 // reveals the secret text), remove one by keyId. addPassword is not idempotent, so it
 // is never retried after the request may have reached Graph; callers recover by
 // listing and matching displayName. Secret texts are registered with the log redactor.
-// Implementations: HttpGraphClient and test fakes.
+// Implementations: HttpGraphClient and test fakes. Arguments are taken by reference:
+// co_await each call in the expression that makes it.
 
 #include <boost/asio/awaitable.hpp>
 #include <optional>

@@ -3,7 +3,8 @@
 // or one version) with its version, tags and attributes; write a new version; list a
 // secret's versions. Secret values are registered with the log redactor before they
 // are returned. A missing secret or version is AzureErrorKind::not_found.
-// Implementations: HttpKeyVaultClient and test fakes.
+// Implementations: HttpKeyVaultClient and test fakes. Arguments are taken by reference:
+// co_await each call in the expression that makes it.
 
 #include <boost/asio/awaitable.hpp>
 #include <map>

@@ -2,7 +2,8 @@
 // TokenSource: anything that produces OAuth access tokens for a scope
 // ("https://management.azure.com/.default"): the credentials, the chain of them, and
 // the TokenCache in front of them. Implementations never log or return the token in
-// an error, and register every token with the log redactor. Used on one executor.
+// an error, and register every token with the log redactor. Used on one executor;
+// co_await token() in the expression that calls it, as the scope is taken by reference.
 
 #include <boost/asio/awaitable.hpp>
 #include <optional>
