@@ -80,7 +80,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto request = parser.release();
   Emulator::Outcome outcome = world.emulator->process(request);
   // An input may have set fault rules or drained a throttling bucket; the next starts clean.
-  world.emulator->configure_faults({});
+  http::request<http::string_body> clear{http::verb::delete_, "/_emulator/faults", 11};
+  world.emulator->process(clear);
   if (request.target().starts_with("/_emulator/faults")) return 0;
   if (outcome.response.result_int() >= 500 && !outcome.drop_before) {
     std::fprintf(stderr, "unexpected %u for %.*s: %s\n", outcome.response.result_int(),
