@@ -16,7 +16,13 @@ boost::asio::awaitable<Expected<AccessToken, AzureError>> WorkloadIdentityCreden
     const std::string& scope) {
   auto assertion = read_credential_file(token_file_, "federated token");
   if (!assertion) co_return unexpected(std::move(assertion.error()));
-  pipeline_.logger().sink().redactor().add(*assertion);
+  // The kubelet replaces the token about hourly; only the current one needs masking.
+  auto& redactor = pipeline_.logger().sink().redactor();
+  if (*assertion != last_assertion_) {
+    if (!last_assertion_.empty()) redactor.remove(last_assertion_);
+    redactor.add(*assertion);
+    last_assertion_ = *assertion;
+  }
   std::vector<std::pair<std::string, std::string>> form;
   form.emplace_back("client_id", client_id_);
   form.emplace_back("scope", scope);

@@ -24,6 +24,7 @@ class WorkloadIdentityCredential final : public TokenSource {
   std::string endpoint_;
   std::string client_id_;
   std::string token_file_;
+  std::string last_assertion_;  // registered with the redactor until the file changes
 };
 
 }  // namespace aci::azure
