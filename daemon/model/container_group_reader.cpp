@@ -357,11 +357,11 @@ void read_tags(SpecFields& spec, ContainerGroup& group) {
     const auto before = fields.errors().size();
     fields.read(name, value);
     if (fields.errors().size() != before) continue;
-    if (!check(fields, name, names::tag_name(name)) || !check(fields, name, names::tag_value(value))) continue;
     if (lower(name).starts_with(kReservedTagPrefix)) {
       fields.error(name, "tags starting with " + std::string(kReservedTagPrefix) + " are reserved for aci-operator");
       continue;
     }
+    if (!check(fields, name, names::tag_name(name)) || !check(fields, name, names::tag_value(value))) continue;
     group.tags[name] = value;
   }
   if (count > kMaxUserTags) {

@@ -149,6 +149,9 @@ ParsedDocument parse_document(const YAML::Node& root, const std::string& file, i
   }
   top.finish();
   if (!errors.empty()) document.resource.reset();
+  // Reading order follows the model, not the file; people read files top down.
+  std::stable_sort(errors.begin(), errors.end(),
+                   [](const config::FieldError& a, const config::FieldError& b) { return a.line < b.line; });
   shift_lines(errors, 0, offset);
   return document;
 }

@@ -20,13 +20,10 @@ SpecFields::SpecFields(YAML::Node node, std::string path, std::string file,
       path_(std::move(path)),
       file_(std::move(file)),
       errors_(errors),
-      fields_(node_, path_, file_, errors_) {
-  present_ = node_.IsDefined() && !node_.IsNull();
-  if (present_ && !node_.IsMap()) {
-    valid_ = false;
-    present_ = false;
-    node_ = YAML::Node(YAML::NodeType::Map);
-  }
+      valid_(!node_.IsDefined() || node_.IsNull() || node_.IsMap()),
+      present_(node_.IsDefined() && node_.IsMap()),
+      fields_(node_.IsDefined() && node_.IsMap() ? node_ : YAML::Node(YAML::NodeType::Map), path_, file_, errors_) {
+  if (!valid_) errors_.push_back({file_, line(), path_, "must be a mapping"});
 }
 
 bool SpecFields::has(std::string_view key) const { return fields_.has(key); }
@@ -122,11 +119,15 @@ void SpecFields::error_here(std::string message) {
 }
 
 void SpecFields::finish() {
-  if (!node_.IsMap()) return;
+  if (!present_) return;
+  std::set<std::string, std::less<>> keys;
   for (const auto& entry : node_) {
     const auto key = entry.first.IsScalar() ? entry.first.Scalar() : std::string("?");
     if (!seen_.contains(key)) {
       errors_.push_back({file_, line_number(entry.first), field_path(key), "unknown key"});
+    } else if (!keys.insert(key).second) {
+      // yaml-cpp keeps both and lookups see the first; the second would be silently ignored.
+      errors_.push_back({file_, line_number(entry.first), field_path(key), "duplicate key"});
     }
   }
 }

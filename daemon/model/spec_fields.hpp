@@ -72,10 +72,12 @@ class SpecFields {
   std::string path_;
   std::string file_;
   std::vector<config::FieldError>& errors_;
+  bool valid_;
+  bool present_;
+  // Never given a non-mapping: YamlFields would assign over it, and yaml-cpp
+  // assignment rewrites the shared node inside the caller's document.
   config::YamlFields fields_;
   std::set<std::string, std::less<>> seen_;
-  bool valid_ = true;
-  bool present_ = false;
 };
 
 }  // namespace aci::model
