@@ -622,7 +622,8 @@ ContainerGroupService::PullVerdict ContainerGroupService::check_pulls(const Cont
 }
 
 arm::DeploymentTiming ContainerGroupService::timing() const {
-  return arm::DeploymentTiming{settings_.provisioning_duration, settings_.container_start_duration};
+  return arm::DeploymentTiming{settings_.provisioning_duration,
+                               std::min(settings_.container_start_duration, settings_.provisioning_duration)};
 }
 
 void ContainerGroupService::forget_deleted(TimePoint now) {

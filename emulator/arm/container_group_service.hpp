@@ -32,6 +32,8 @@ struct ArmSettings {
   std::chrono::milliseconds provisioning_duration{3000};
   // From the same moment until each container whose image pulled is Running:
   // "Pulling" at once, "Pulled" (or "Failed") halfway, "Started" (or "BackOff") at the end.
+  // Capped at provisioning_duration: ACI reports Succeeded once the containers run,
+  // so a shorter provisioning_duration (e.g. --provisioning-duration) shortens this too.
   std::chrono::milliseconds container_start_duration{2000};
   // DELETE: 202 + async operation, the group reading "Deleting" for this long,
   // then gone. Zero: DELETE finishes at once and answers 200 with the body.

@@ -193,6 +193,16 @@ TEST_F(ContainerGroupServiceTest, StatesMoveWithTheClockWithoutAnyTimer) {
   EXPECT_EQ(get("demo")["properties"]["provisioningState"], "Succeeded");
 }
 
+TEST_F(ContainerGroupServiceTest, ShortProvisioningAlsoShortensContainerStart) {
+  settings_.provisioning_duration = 500ms;
+  rebuild();
+  ASSERT_EQ(put("demo", group_body()).result_int(), 201u);
+  now_ += 500ms;
+  json group = get("demo");
+  EXPECT_EQ(group["properties"]["provisioningState"], "Succeeded");
+  EXPECT_EQ(group["properties"]["instanceView"]["state"], "Running");
+}
+
 TEST_F(ContainerGroupServiceTest, GetFillsInWhatAzureFillsIn) {
   json body = group_body();
   body["properties"]["containers"][0]["properties"].erase("environmentVariables");
