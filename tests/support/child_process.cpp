@@ -84,6 +84,10 @@ std::optional<int> ChildProcess::wait(std::chrono::milliseconds timeout) {
     const auto result = ::waitpid(pid_, &raw, WNOHANG);
     if (result == pid_) {
       status_ = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+      // The pipes reach EOF once the process is gone: join the readers so every
+      // line it printed is visible to the caller (unless a grandchild holds them).
+      if (stdout_reader_.joinable()) stdout_reader_.join();
+      if (stderr_reader_.joinable()) stderr_reader_.join();
       break;
     }
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
