@@ -1,0 +1,80 @@
+#pragma once
+// StatusStore: each object's observed status as JSON, by key ("ContainerGroup/name"),
+// for /status and, when a directory is given, as files <dir>/<kind>/[<namespace>/]<name>.json
+// written atomically (temporary file in the same directory, fsync, rename). Reconcilers
+// fill the fields; every string passes the log Redactor, so a secret never lands in a
+// status. Changes made in one turn of the executor are written once, after that turn.
+// Used on the executor's thread only.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "daemon/core/clock.hpp"
+#include "daemon/core/log.hpp"
+
+namespace aci::app {
+
+// Sets the condition `type` in status["conditions"] (metav1.Condition shape):
+// lastTransitionTime moves to `now` only when `condition_status` ("True", "False" or
+// "Unknown"; anything else is a bug and throws std::invalid_argument) differs from before.
+void set_condition(nlohmann::json& status, std::string_view type, std::string_view condition_status,
+                   std::string_view reason, std::string_view message, core::WallTime now);
+
+// The condition `type`, or null.
+const nlohmann::json* find_condition(const nlohmann::json& status, std::string_view type);
+
+class StatusStore {
+ public:
+  // `directory` empty: memory only. Otherwise the statuses already there (from an
+  // earlier run) are loaded, so condition transition times survive a restart. The
+  // logger's redactor is the one applied.
+  StatusStore(boost::asio::any_io_executor executor, log::Logger logger, std::string directory = "");
+  // Writes what is still pending.
+  ~StatusStore();
+  StatusStore(const StatusStore&) = delete;
+  StatusStore& operator=(const StatusStore&) = delete;
+
+  // Calls `change` with the key's status (an empty object the first time).
+  void update(const std::string& key, const std::function<void(nlohmann::json&)>& change);
+  // Forgets the key and deletes its file.
+  void remove(const std::string& key);
+  // Removes every status, in memory and on disk, whose key is not in `keys`: call it
+  // once the sources have read what exists, to drop objects deleted while stopped.
+  void retain(const std::set<std::string>& keys);
+
+  const nlohmann::json* find(const std::string& key) const;
+  // {key: status, ...}
+  nlohmann::json snapshot() const;
+  // Writes pending files now rather than after the current turn.
+  void flush();
+
+  // Where a key's file goes; nullopt without a directory, or when the key cannot name a file safely.
+  std::optional<std::string> file_for(const std::string& key) const;
+  std::size_t files_written() const noexcept { return files_written_; }
+
+ private:
+  void mark_dirty(const std::string& key);
+  void load();
+  void write(const std::string& key);
+
+  boost::asio::any_io_executor executor_;
+  log::Logger logger_;
+  std::string directory_;
+  std::map<std::string, nlohmann::json> statuses_;
+  std::set<std::string> dirty_;  // keys whose file is out of date (written or deleted at flush)
+  bool flush_posted_ = false;
+  std::size_t files_written_ = 0;
+  // Shared with a posted flush, which does nothing once the store is gone.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace aci::app
