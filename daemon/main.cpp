@@ -6,6 +6,7 @@
 
 #include "daemon/app/command_line.hpp"
 #include "daemon/app/daemon.hpp"
+#include "daemon/app/plan_command.hpp"
 #include "daemon/config/config.hpp"
 #include "daemon/core/log.hpp"
 
@@ -30,5 +31,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto sink = std::make_shared<log::LogSink>(std::clog, line->log_level.value_or(config->log_level));
-  return app::Daemon(std::move(*config), std::move(sink)).run();
+  if (line->command == "plan") return app::run_plan(*config, std::move(sink), std::cout);
+  return app::Daemon(std::move(*config), std::move(sink), {.once = line->once}).run();
 }

@@ -6,7 +6,7 @@ namespace aci::app {
 
 namespace {
 
-const std::set<std::string, std::less<>> kCommands{"run"};
+const std::set<std::string, std::less<>> kCommands{"run", "plan"};
 
 // Accepts "--name value" and "--name=value"; advances `index` past the value.
 std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& index,
@@ -43,6 +43,8 @@ Expected<CommandLine, std::string> parse_command_line(const std::vector<std::str
       auto level = value ? log::parse_level(*value) : std::nullopt;
       if (!level) return unexpected(std::string("--log-level must be one of debug, info, warn, error"));
       line.log_level = level;
+    } else if (arg == "--once") {
+      line.once = true;
     } else if (arg.starts_with("-")) {
       return unexpected("unknown option '" + arg + "'");
     } else if (!command_seen && kCommands.contains(arg)) {
@@ -53,23 +55,28 @@ Expected<CommandLine, std::string> parse_command_line(const std::vector<std::str
     }
   }
   if (line.help || line.version) return line;
-  if (line.command == "run" && !line.arguments.empty()) {
+  const bool needs_config = line.command == "run" || line.command == "plan";
+  if (needs_config && !line.arguments.empty()) {
     return unexpected("unexpected argument '" + line.arguments.front() + "'");
   }
-  if (line.command == "run" && line.config_path.empty()) return unexpected(std::string("--config is required"));
+  if (needs_config && line.config_path.empty()) return unexpected(std::string("--config is required"));
+  if (line.once && line.command != "run") return unexpected(std::string("--once applies to run only"));
   return line;
 }
 
 std::string usage() {
-  return "Usage: aci-operator [run] --config FILE [--log-level LEVEL]\n"
+  return "Usage: aci-operator [run] --config FILE [--once] [--log-level LEVEL]\n"
+         "       aci-operator plan --config FILE\n"
          "\n"
          "Reconciles Azure Container Instances container groups against declared specs.\n"
          "\n"
          "Commands:\n"
          "  run               run the daemon until SIGTERM or SIGINT (the default)\n"
+         "  plan              print what would change in Azure; writes nothing\n"
          "\n"
          "Options:\n"
          "  --config FILE     configuration file (see docs/configuration.md)\n"
+         "  --once            converge every object once, print a summary, exit 1 if any failed\n"
          "  --log-level LEVEL debug, info, warn or error; overrides the file\n"
          "  --version         print the version and exit\n"
          "  -h, --help        print this help and exit\n"

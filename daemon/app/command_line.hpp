@@ -17,6 +17,7 @@ struct CommandLine {
   std::optional<log::Level> log_level;
   bool help = false;
   bool version = false;
+  bool once = false;  // run --once
   std::vector<std::string> arguments;  // positional arguments after the command
 };
 

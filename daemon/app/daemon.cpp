@@ -2,51 +2,86 @@
 
 #include <prometheus/registry.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <csignal>
+#include <iostream>
 
+#include "daemon/app/once_summary.hpp"
 #include "daemon/app/operator_endpoints.hpp"
 #include "daemon/app/readiness.hpp"
+#include "daemon/app/status_endpoints.hpp"
+#include "daemon/azure/azure_services.hpp"
+#include "daemon/controllers/container_group_controller.hpp"
 #include "daemon/core/duration.hpp"
 #include "daemon/http/router.hpp"
 #include "daemon/http/server.hpp"
+#include "daemon/metrics/azure_metrics.hpp"
 #include "daemon/metrics/build_info.hpp"
+#include "daemon/metrics/container_group_metrics.hpp"
+#include "daemon/metrics/controller_metrics.hpp"
+#include "daemon/model/resource_parser.hpp"
+#include "daemon/source/directory_source.hpp"
+#include "daemon/source/spec_store.hpp"
+#include "daemon/app/status_store.hpp"
 
 namespace aci::app {
 
 namespace asio = boost::asio;
 
+// How often `run --once` tries an object before it counts as failed.
+constexpr std::uint32_t kOnceAttempts = 5;
+
 struct Daemon::State {
-  State(config::Config config_in, std::shared_ptr<log::LogSink> sink)
+  State(config::Config config_in, std::shared_ptr<log::LogSink> sink, RunOptions options_in)
       : config(std::move(config_in)),
+        options(options_in),
         logger(std::move(sink), "daemon"),
         registry(std::make_shared<prometheus::Registry>()),
+        controller_metrics(*registry),
+        azure_metrics(*registry),
+        group_metrics(*registry),
         signals(io, SIGINT, SIGTERM),
         shutdown_deadline(io) {}
 
   config::Config config;
+  RunOptions options;
   log::Logger logger;
   asio::io_context io;
+  core::RealClock clock;
   std::shared_ptr<prometheus::Registry> registry;
+  metrics::ControllerMetrics controller_metrics;
+  metrics::AzureMetrics azure_metrics;
+  metrics::ContainerGroupMetrics group_metrics;
   Readiness readiness;
   http::Router router;
   std::unique_ptr<http::HttpServer> server;
+  source::SpecStore specs;
+  std::unique_ptr<StatusStore> status;
+  std::unique_ptr<azure::AzureServices> azure;
+  std::unique_ptr<controllers::ContainerGroupController> groups;
+  std::unique_ptr<source::DirectorySource> directory;
   asio::signal_set signals;
   asio::steady_timer shutdown_deadline;
   bool shutting_down = false;
+  int exit_code = 0;
 };
 
 namespace {
 
-// Waits until no request is in flight, then releases the deadline timer and the
-// signal wait so io_context::run() returns. Polling is fine: it runs only once,
-// during shutdown.
-asio::awaitable<void> drain(Daemon::State& s) {
+// Stops every component in order (sources, then reconciles, then Azure calls, then
+// the HTTP server once its requests are answered) and releases what keeps
+// io_context::run() going. The deadline timer ends it sooner if something hangs.
+asio::awaitable<void> shut_down(Daemon::State& s) {
+  for (const auto* component : {"server", "specs"}) s.readiness.set(component, false);
+  if (s.directory) s.directory->stop();
+  if (s.groups && !co_await s.groups->stop()) s.logger.warn("reconciles still running at shutdown were abandoned");
+  if (s.azure) s.azure->shutdown();
+  s.server->stop();
   asio::steady_timer tick(s.io);
   while (s.server->connection_count() > 0) {
     tick.expires_after(std::chrono::milliseconds(20));
@@ -57,19 +92,78 @@ asio::awaitable<void> drain(Daemon::State& s) {
   s.signals.cancel(ignored);
 }
 
+void begin_shutdown(Daemon::State& s, const std::string& why) {
+  s.shutting_down = true;
+  s.logger.info("shutting down", {{"reason", why}, {"timeout", format_duration(s.config.shutdown_timeout)}});
+  s.shutdown_deadline.expires_after(s.config.shutdown_timeout);
+  s.shutdown_deadline.async_wait([&s](const boost::system::error_code& ec) {
+    if (ec) return;
+    s.logger.warn("shutdown deadline reached; abandoning in-flight work");
+    s.io.stop();
+  });
+  asio::co_spawn(s.io, shut_down(s), asio::detached);
+}
+
+// Builds the Azure clients and the ContainerGroup controller, and reads the spec
+// directory; fails with a message when any of them cannot start.
+Expected<Ok, std::string> start_reconciling(Daemon::State& s) {
+  auto azure = azure::AzureServices::create(s.io.get_executor(), s.config.azure, s.clock, s.logger.child("azure"),
+                                            &s.azure_metrics);
+  if (!azure) return unexpected("cannot set up the Azure clients: " + azure.error());
+  s.azure = std::move(*azure);
+  controllers::ContainerGroupControllerOptions options;
+  const auto& groups = s.config.container_groups;
+  options.owner = s.config.owner;
+  options.workers = groups.workers;
+  options.backoff_base = groups.backoff_base;
+  options.backoff_max = groups.backoff_max;
+  options.resync_period = groups.resync_period;
+  options.instance_view_period = groups.instance_view_period;
+  options.operation_timeout = s.config.azure.lro.timeout;
+  // Half the budget for reconciles in flight; the rest for Azure calls and the server.
+  options.stop_timeout = s.config.shutdown_timeout / 2;
+  s.groups = std::make_unique<controllers::ContainerGroupController>(
+      s.io.get_executor(),
+      controllers::ContainerGroupController::Dependencies{s.specs, s.azure->arm(), s.azure->key_vault(), *s.status,
+                                                          s.controller_metrics, s.group_metrics, s.clock},
+      s.logger, options);
+  s.specs.set_listener([&s](const std::string& key) { s.groups->enqueue(key); });
+  s.directory = std::make_unique<source::DirectorySource>(s.io.get_executor(), s.config.specs.directory,
+                                                          s.config.specs.debounce, s.clock,
+                                                          s.logger.child("source"), s.specs);
+  if (auto started = s.directory->start(); !started) return unexpected(started.error());
+  // Statuses left in the status directory by objects deleted while the daemon was down.
+  const auto keys = s.specs.keys(model::kContainerGroupKind);
+  s.status->retain({keys.begin(), keys.end()});
+  s.readiness.set("specs", true);
+  if (!s.options.once) {
+    s.groups->start();
+    return Ok{};
+  }
+  s.groups->start_once(kOnceAttempts, [&s] {
+    const bool ok = print_once_summary(std::cout, *s.groups->once(), s.group_metrics);
+    s.exit_code = ok ? 0 : 1;
+    begin_shutdown(s, "converged once");
+  });
+  return Ok{};
+}
+
 }  // namespace
 
-Daemon::Daemon(config::Config config, std::shared_ptr<log::LogSink> sink)
-    : state_(std::make_unique<State>(std::move(config), std::move(sink))) {}
+Daemon::Daemon(config::Config config, std::shared_ptr<log::LogSink> sink, RunOptions options)
+    : state_(std::make_unique<State>(std::move(config), std::move(sink), options)) {}
 
 Daemon::~Daemon() = default;
 
 int Daemon::run() {
   auto& s = *state_;
   metrics::register_build_info(*s.registry, ACI_VERSION);
+  s.status = std::make_unique<StatusStore>(s.io.get_executor(), s.logger.child("status"), s.config.status_directory);
   add_operator_endpoints(s.router, *s.registry, s.readiness);
+  add_status_endpoints(s.router, *s.status);
 
   s.readiness.add("server");
+  s.readiness.add("specs");
   http::ServerOptions server_options;
   server_options.address = s.config.server.address;
   server_options.port = s.config.server.port;
@@ -81,9 +175,17 @@ int Daemon::run() {
   }
   s.readiness.set("server", true);
   const auto url = "http://" + endpoint->address().to_string() + ":" + std::to_string(endpoint->port());
-  s.logger.info("serving metrics and probes",
-                {{"metrics", url + "/metrics"}, {"healthz", url + "/healthz"}, {"readyz", url + "/readyz"},
-                 {"version", ACI_VERSION}});
+  s.logger.info("serving metrics, status and probes",
+                {{"metrics", url + "/metrics"}, {"status", url + "/status"}, {"healthz", url + "/healthz"},
+                 {"readyz", url + "/readyz"}, {"version", ACI_VERSION}});
+
+  if (s.config.specs.directory.empty()) {
+    s.logger.warn("no specs.directory configured: nothing to reconcile");
+    s.readiness.set("specs", true);
+  } else if (auto started = start_reconciling(s); !started) {
+    s.logger.error("cannot start reconciling", {{"error", started.error()}});
+    return 1;
+  }
 
   std::function<void(const boost::system::error_code&, int)> on_signal =
       [&](const boost::system::error_code& ec, int signal) {
@@ -93,26 +195,13 @@ int Daemon::run() {
           s.io.stop();
           return;
         }
-        s.shutting_down = true;
-        s.logger.info("shutting down", {{"signal", signal},
-                                        {"timeout", format_duration(s.config.shutdown_timeout)}});
-        for (auto& component : {"server"}) s.readiness.set(component, false);
-        s.server->stop();
-        s.shutdown_deadline.expires_after(s.config.shutdown_timeout);
-        s.shutdown_deadline.async_wait([&](const boost::system::error_code& timer_ec) {
-          if (timer_ec) return;
-          s.logger.warn("shutdown deadline reached; abandoning in-flight work");
-          s.io.stop();
-        });
         s.signals.async_wait(on_signal);
-        // Once in-flight requests are done, nothing but the deadline timer and
-        // the signal wait is left; end those so run() returns.
-        asio::co_spawn(s.io, drain(s), asio::detached);
+        begin_shutdown(s, "signal " + std::to_string(signal));
       };
   s.signals.async_wait(on_signal);
   s.io.run();
   s.logger.info("stopped");
-  return 0;
+  return s.exit_code;
 }
 
 }  // namespace aci::app

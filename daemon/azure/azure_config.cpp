@@ -1,6 +1,5 @@
 #include "daemon/azure/azure_config.hpp"
 
-#include <filesystem>
 
 #include "daemon/azure/url_encoding.hpp"
 #include "daemon/http/url.hpp"
@@ -26,14 +25,6 @@ std::optional<CredentialType> parse_credential_type(std::string_view text) {
   if (text == "WorkloadIdentity") return CredentialType::workload_identity;
   if (text == "ManagedIdentity") return CredentialType::managed_identity;
   return std::nullopt;
-}
-
-// Relative paths in the file mean "next to the configuration file", so the same file
-// works whatever directory the daemon starts in.
-std::string resolve_path(const std::string& config_file, const std::string& path) {
-  if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
-  const auto base = std::filesystem::path(config_file).parent_path();
-  return base.empty() ? path : (base / path).lexically_normal().string();
 }
 
 void strip_trailing_slash(std::string& url) {
@@ -96,14 +87,11 @@ void read_credential(config::YamlFields fields, CredentialConfig& credential) {
     std::string discarded;  // read only so finish() does not report the key a second time
     fields.read("clientSecret", discarded);
   }
-  fields.read("clientSecretFile", credential.client_secret_file);
-  fields.read("certificateFile", credential.certificate_file);
-  fields.read("privateKeyFile", credential.private_key_file);
-  fields.read("federatedTokenFile", credential.federated_token_file);
+  fields.read_path("clientSecretFile", credential.client_secret_file);
+  fields.read_path("certificateFile", credential.certificate_file);
+  fields.read_path("privateKeyFile", credential.private_key_file);
+  fields.read_path("federatedTokenFile", credential.federated_token_file);
   fields.read("managedIdentityResourceId", credential.managed_identity_resource_id);
-  for (auto* path : {&credential.client_secret_file, &credential.certificate_file, &credential.private_key_file,
-                     &credential.federated_token_file})
-    *path = resolve_path(fields.file(), *path);
   switch (credential.type) {
     case CredentialType::client_certificate:
       if (credential.certificate_file.empty()) fields.error("certificateFile", "is required for ClientCertificate");
@@ -209,8 +197,7 @@ void read_azure_config(config::YamlFields fields, AzureConfig& out) {
   out.endpoints = endpoints_for(out.cloud);
   read_endpoints(fields.map("endpoints"), out.cloud, out.endpoints);
   read_credential(fields.map("credential"), out.credential);
-  fields.read("caFile", out.ca_file);
-  out.ca_file = resolve_path(fields.file(), out.ca_file);
+  fields.read_path("caFile", out.ca_file);
   fields.read("connectTo", out.connect_to);
   for (const auto& [from, to] : out.connect_to) {
     if (auto parsed = http::HostPort::parse(from); !parsed) fields.error("connectTo", "'" + from + "': " + parsed.error());

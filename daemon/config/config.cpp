@@ -25,6 +25,36 @@ void read_shutdown(YamlFields fields, std::chrono::milliseconds& timeout) {
   fields.finish();
 }
 
+void read_specs(YamlFields fields, SpecsConfig& specs) {
+  fields.read_path("directory", specs.directory);
+  fields.read("debounce", specs.debounce);
+  fields.finish();
+}
+
+void read_status(YamlFields fields, std::string& directory) {
+  fields.read_path("directory", directory);
+  fields.finish();
+}
+
+void read_positive(YamlFields& fields, std::string_view key, std::chrono::milliseconds& out) {
+  fields.read(key, out);
+  if (out <= std::chrono::milliseconds::zero()) fields.error(key, "must be positive");
+}
+
+void read_container_groups(YamlFields fields, ContainerGroupsConfig& groups) {
+  std::int64_t workers = static_cast<std::int64_t>(groups.workers);
+  fields.read("workers", workers, 1, 64);
+  groups.workers = static_cast<std::size_t>(workers);
+  read_positive(fields, "resyncPeriod", groups.resync_period);
+  read_positive(fields, "instanceViewPeriod", groups.instance_view_period);
+  auto backoff = fields.map("backoff");
+  read_positive(backoff, "base", groups.backoff_base);
+  read_positive(backoff, "max", groups.backoff_max);
+  if (groups.backoff_max < groups.backoff_base) backoff.error("max", "must not be less than backoff.base");
+  backoff.finish();
+  fields.finish();
+}
+
 }  // namespace
 
 Expected<Config, std::vector<FieldError>> parse_config(const std::string& text, const std::string& file) {
@@ -41,6 +71,12 @@ Expected<Config, std::vector<FieldError>> parse_config(const std::string& text, 
   read_server(top.map("server"), config.server);
   read_log(top.map("log"), config.log_level);
   read_shutdown(top.map("shutdown"), config.shutdown_timeout);
+  top.read("owner", config.owner);
+  if (config.owner.empty() || config.owner.size() > 256) top.error("owner", "must be 1 to 256 characters");
+  read_specs(top.map("specs"), config.specs);
+  read_status(top.map("status"), config.status_directory);
+  read_container_groups(top.map("containerGroups"), config.container_groups);
+  azure::read_azure_config(top.map("azure"), config.azure);
   top.finish();
   if (!errors.empty()) return unexpected(std::move(errors));
   return config;

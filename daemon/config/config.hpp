@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/azure/azure_config.hpp"
 #include "daemon/config/yaml_fields.hpp"
 #include "daemon/core/expected.hpp"
 #include "daemon/core/log.hpp"
@@ -19,8 +20,31 @@ struct ServerConfig {
   std::uint16_t port = 9090;
 };
 
+// Where the desired state comes from: a directory tree of YAML/JSON spec files.
+struct SpecsConfig {
+  std::string directory;  // relative paths are relative to the configuration file
+  std::chrono::milliseconds debounce{500};
+};
+
+// How ContainerGroups are reconciled.
+struct ContainerGroupsConfig {
+  std::size_t workers = 4;
+  std::chrono::milliseconds backoff_base{std::chrono::seconds(1)};
+  std::chrono::milliseconds backoff_max{std::chrono::minutes(5)};
+  // One list call per resource group; only groups that differ are queued.
+  std::chrono::milliseconds resync_period{std::chrono::minutes(5)};
+  // Each group's instance view (container state) is read once per period, spread over it.
+  std::chrono::milliseconds instance_view_period{std::chrono::minutes(10)};
+};
+
 struct Config {
   ServerConfig server;
+  // The acioperator.io/owner tag value: which operator instance a group belongs to.
+  std::string owner = "aci-operator";
+  SpecsConfig specs;
+  std::string status_directory;  // empty: status is served at /status only
+  ContainerGroupsConfig container_groups;
+  azure::AzureConfig azure;
   log::Level log_level = log::Level::info;
   // How long in-flight work may take to finish after SIGTERM before the daemon exits anyway.
   std::chrono::milliseconds shutdown_timeout = std::chrono::seconds(10);

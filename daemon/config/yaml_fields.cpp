@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 
 #include "daemon/core/duration.hpp"
 
@@ -83,6 +84,15 @@ std::optional<YAML::Node> YamlFields::scalar(std::string_view key) {
 
 void YamlFields::read(std::string_view key, std::string& out) {
   if (auto value = scalar(key)) out = value->Scalar();
+}
+
+void YamlFields::read_path(std::string_view key, std::string& out) {
+  auto value = scalar(key);
+  if (!value) return;
+  out = value->Scalar();
+  if (out.empty() || std::filesystem::path(out).is_absolute()) return;
+  const auto base = std::filesystem::path(file_).parent_path();
+  if (!base.empty()) out = (base / out).lexically_normal().string();
 }
 
 void YamlFields::read(std::string_view key, bool& out) {

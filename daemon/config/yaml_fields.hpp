@@ -39,6 +39,9 @@ class YamlFields {
   // Each reader leaves `out` unchanged when the key is absent and records an
   // error when the value has the wrong type or is out of range.
   void read(std::string_view key, std::string& out);
+  // A file or directory path; a relative one is taken relative to the directory of
+  // the file being read, so the same file works whatever directory the process starts in.
+  void read_path(std::string_view key, std::string& out);
   void read(std::string_view key, bool& out);
   void read(std::string_view key, double& out, double min, double max);
   void read(std::string_view key, std::int64_t& out, std::int64_t min, std::int64_t max);

@@ -88,6 +88,7 @@ Expected<nlohmann::json, std::string> build_arm_body(const ContainerGroup& group
   for (const auto& [name, value] : group.tags) tags[name] = value;
   tags[std::string(kOwnerTag)] = owner;
   tags[std::string(kSpecHashTag)] = *hash;
+  tags[std::string(kDeletionPolicyTag)] = std::string(to_string(group.policy.deletion));
   body["tags"] = std::move(tags);
   return body;
 }

@@ -19,8 +19,11 @@ namespace aci::model {
 inline constexpr std::string_view kArmApiVersion = "2023-05-01";
 inline constexpr std::string_view kOwnerTag = "acioperator.io/owner";
 inline constexpr std::string_view kSpecHashTag = "acioperator.io/spec-hash";
+// The spec's deletion policy, so a group whose spec vanished while the daemon was
+// down is still handled the way its spec said.
+inline constexpr std::string_view kDeletionPolicyTag = "acioperator.io/deletion-policy";
 
-// Tags = spec.tags + owner + spec hash. Fails, naming the references (never a
+// Tags = spec.tags + owner + spec hash + deletion policy. Fails, naming the references (never a
 // value), when `secrets` lacks one the group needs.
 Expected<nlohmann::json, std::string> build_arm_body(const ContainerGroup& group, const ResolvedSecrets& secrets,
                                                      const std::string& owner);

@@ -10,7 +10,7 @@ ACI_PACKAGES=(
   g++ cmake ninja-build ccache pkg-config
   libboost-dev libboost-system-dev libssl-dev nlohmann-json3-dev prometheus-cpp-dev
   libyaml-cpp-dev libgtest-dev libgmock-dev
-  openssl curl prometheus shellcheck yamllint clang-tidy
+  openssl curl jq bsdextrautils prometheus shellcheck yamllint clang-tidy
 )
 
 aci_log() { printf '==> %s\n' "$*" >&2; }

@@ -21,7 +21,7 @@ struct RunningDaemon {
       : process({ACI_OPERATOR_BIN, "--config",
                  dir.write("config.yaml", "server:\n  address: 127.0.0.1\n  port: 0\n" + extra_config)}) {
     auto line = process.wait_for_line(
-        [](const std::string& text) { return text.find("serving metrics and probes") != std::string::npos; }, 20s);
+        [](const std::string& text) { return text.find("serving metrics") != std::string::npos; }, 20s);
     if (!line) return;
     const auto url = nlohmann::json::parse(*line)["fields"]["metrics"].get<std::string>();
     port = static_cast<unsigned short>(std::stoi(url.substr(url.rfind(':') + 1)));
@@ -48,7 +48,7 @@ TEST(DaemonProcessTest, ServesProbesAndValidMetrics) {
   EXPECT_EQ(plain_http("GET", "127.0.0.1", daemon.port, "/healthz").status, 200u);
   auto ready = plain_http("GET", "127.0.0.1", daemon.port, "/readyz");
   EXPECT_EQ(ready.status, 200u);
-  EXPECT_EQ(ready.body, "server: ready\n");
+  EXPECT_EQ(ready.body, "server: ready\nspecs: ready\n");
   auto metrics = plain_http("GET", "127.0.0.1", daemon.port, "/metrics");
   ASSERT_EQ(metrics.status, 200u);
   EXPECT_NE(metrics.body.find("aci_operator_build_info{version=\""), std::string::npos);

@@ -47,13 +47,14 @@ TEST(ModelArmBodyTest, BuildsTheContainerGroupBody) {
   EXPECT_FALSE(body.contains("identity"));
 }
 
-TEST(ModelArmBodyTest, TagsAreUserTagsPlusOwnerAndSpecHash) {
+TEST(ModelArmBodyTest, TagsAreUserTagsPlusOwnerSpecHashAndDeletionPolicy) {
   const auto group = parse_group(hello_yaml());
   const auto body = hello_body();
   const auto hash = spec_hash(group, hello_secrets());
   ASSERT_TRUE(hash);
   EXPECT_EQ(body["tags"], (nlohmann::json{{"team", "web"}, {"acioperator.io/owner", kOwner},
-                                          {"acioperator.io/spec-hash", *hash}}));
+                                          {"acioperator.io/spec-hash", *hash},
+                                          {"acioperator.io/deletion-policy", "Delete"}}));
 }
 
 TEST(ModelArmBodyTest, SecretEnvValueIsSentOnlyAsSecureValue) {
@@ -121,7 +122,7 @@ TEST(ModelArmBodyTest, OmitsOptionalSectionsTheSpecDoesNotHave) {
   EXPECT_FALSE(properties.contains("imageRegistryCredentials"));
   EXPECT_FALSE(properties["containers"][0]["properties"].contains("environmentVariables"));
   EXPECT_FALSE(properties["containers"][0]["properties"].contains("ports"));
-  EXPECT_EQ((*body)["tags"].size(), 2U);
+  EXPECT_EQ((*body)["tags"].size(), 3U);  // owner, spec hash, deletion policy
 }
 
 }  // namespace

@@ -1,0 +1,80 @@
+#include "daemon/controllers/container_group_controller.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include "daemon/model/resource_parser.hpp"
+
+namespace aci::controllers {
+
+namespace {
+
+core::ControllerOptions controller_options(const ContainerGroupControllerOptions& options) {
+  core::ControllerOptions result;
+  result.name = "containergroup";
+  result.workers = options.workers;
+  result.stop_timeout = options.stop_timeout;
+  // A reconcile waits for its deployment, which ACI may take minutes to finish.
+  result.reconcile_timeout = options.operation_timeout + std::chrono::minutes(1);
+  result.rate_limiter.base_delay = options.backoff_base;
+  result.rate_limiter.max_delay = options.backoff_max;
+  return result;
+}
+
+}  // namespace
+
+ContainerGroupController::ContainerGroupController(boost::asio::any_io_executor executor, Dependencies dependencies,
+                                                   log::Logger logger, ContainerGroupControllerOptions options)
+    : executor_(executor),
+      specs_(dependencies.specs),
+      group_metrics_(dependencies.group_metrics),
+      // Within a resync period the cache answers; each resync pass reads every secret again.
+      secrets_(dependencies.key_vault, dependencies.clock, options.resync_period),
+      reconciler_(dependencies.specs, dependencies.arm, secrets_, dependencies.status, dependencies.group_metrics,
+                  dependencies.clock, logger.child("containergroup"), {options.owner, options.operation_timeout}),
+      controller_(executor, dependencies.clock, dispatch_, dependencies.controller_metrics,
+                  logger.child("controller"), controller_options(options)),
+      resync_(executor, dependencies.specs, dependencies.arm, secrets_, reconciler_, controller_.queue(),
+              dependencies.clock, logger.child("resync"),
+              {options.owner, options.resync_period, options.instance_view_period}) {}
+
+ContainerGroupController::~ContainerGroupController() = default;
+
+void ContainerGroupController::enqueue(const std::string& key) {
+  if (key.starts_with(std::string(model::kContainerGroupKind) + "/")) controller_.queue().add(key);
+}
+
+void ContainerGroupController::start() {
+  controller_.start();
+  resync_.start();
+}
+
+void ContainerGroupController::start_once(std::uint32_t max_attempts, std::function<void()> on_settled) {
+  once_ = std::make_unique<core::ConvergeOnce>(reconciler_, max_attempts, std::move(on_settled));
+  for (const auto& key : specs_.keys(model::kContainerGroupKind)) {
+    once_->expect(key);
+    controller_.queue().add(key);
+  }
+  // One survey first, for groups whose spec is gone; the workers start after it, so
+  // every key is expected before its first reconcile ends.
+  boost::asio::co_spawn(
+      executor_,
+      [this]() -> boost::asio::awaitable<void> {
+        for (const auto& key : co_await resync_.resync_once()) once_->expect(key);
+        once_->arm();
+        controller_.start();
+      },
+      boost::asio::detached);
+}
+
+boost::asio::awaitable<bool> ContainerGroupController::stop() {
+  resync_.stop();
+  co_return co_await controller_.stop();
+}
+
+boost::asio::awaitable<core::Result> ContainerGroupController::Dispatch::reconcile(const std::string& key) {
+  if (owner_.once_) co_return co_await owner_.once_->reconcile(key);
+  co_return co_await owner_.reconciler_.reconcile(key);
+}
+
+}  // namespace aci::controllers
