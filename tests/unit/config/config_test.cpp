@@ -57,3 +57,39 @@ TEST(ConfigTest, MissingFileIsAnError) {
 
 }  // namespace
 }  // namespace aci::config
+
+namespace aci::config {
+namespace {
+
+TEST(ConfigTest, ReadsTheReconcilingKeysWithPathsRelativeToTheFile) {
+  auto config = parse_config(
+      "owner: team-a\n"
+      "specs: {directory: specs, debounce: 200ms}\n"
+      "status: {directory: /var/lib/aci/status}\n"
+      "containerGroups: {workers: 8, resyncPeriod: 1m, instanceViewPeriod: 20m, backoff: {base: 2s, max: 1m}}\n",
+      "/etc/aci/config.yaml");
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->owner, "team-a");
+  EXPECT_EQ(config->specs.directory, "/etc/aci/specs");
+  EXPECT_EQ(config->specs.debounce, std::chrono::milliseconds(200));
+  EXPECT_EQ(config->status_directory, "/var/lib/aci/status");
+  EXPECT_EQ(config->container_groups.workers, 8u);
+  EXPECT_EQ(config->container_groups.resync_period, std::chrono::minutes(1));
+  EXPECT_EQ(config->container_groups.instance_view_period, std::chrono::minutes(20));
+  EXPECT_EQ(config->container_groups.backoff_base, std::chrono::seconds(2));
+  EXPECT_EQ(config->container_groups.backoff_max, std::chrono::minutes(1));
+}
+
+TEST(ConfigTest, BadReconcilingValuesNameTheKey) {
+  auto config = parse_config("containerGroups:\n  workers: 0\n  resyncPeriod: 0s\n  backoff: {base: 1m, max: 1s}\n",
+                             "c.yaml");
+  ASSERT_FALSE(config);
+  std::string all;
+  for (const auto& error : config.error()) all += error.to_string() + "\n";
+  EXPECT_NE(all.find("c.yaml:2: containerGroups.workers"), std::string::npos) << all;
+  EXPECT_NE(all.find("c.yaml:3: containerGroups.resyncPeriod: must be positive"), std::string::npos) << all;
+  EXPECT_NE(all.find("containerGroups.backoff.max: must not be less than backoff.base"), std::string::npos) << all;
+}
+
+}  // namespace
+}  // namespace aci::config
