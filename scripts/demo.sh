@@ -16,10 +16,15 @@ rm -rf "$demo_dir"
 mkdir -p "$demo_dir/emulator"
 emulator_pid=""
 daemon_pid=""
+# shellcheck disable=SC2317  # invoked by the EXIT trap
 stop_all() {
-  [ -n "$daemon_pid" ] && kill -TERM "$daemon_pid" 2>/dev/null || true
-  [ -n "$daemon_pid" ] && wait "$daemon_pid" 2>/dev/null || true
-  [ -n "$emulator_pid" ] && kill -TERM "$emulator_pid" 2>/dev/null || true
+  if [ -n "$daemon_pid" ]; then
+    kill -TERM "$daemon_pid" 2>/dev/null || true
+    wait "$daemon_pid" 2>/dev/null || true
+  fi
+  if [ -n "$emulator_pid" ]; then
+    kill -TERM "$emulator_pid" 2>/dev/null || true
+  fi
 }
 trap stop_all EXIT
 
@@ -53,7 +58,7 @@ for _ in $(seq 120); do
   [ "$total" -gt 0 ] && [ "$running" -eq "$total" ] && break
   sleep 1
 done
-kill -0 "$daemon_pid" 2>/dev/null && status_table || true
+if kill -0 "$daemon_pid" 2>/dev/null; then status_table; fi
 aci_log "metrics: http://127.0.0.1:9090/metrics  status: http://127.0.0.1:9090/status  probes: /healthz /readyz"
 aci_log "emulator admin: https://127.0.0.1:8443/_emulator/state (CA: .demo/emulator/ca.pem); Ctrl-C stops both"
 set +e
