@@ -23,8 +23,9 @@ core::ControllerOptions controller_options(const ContainerGroupControllerOptions
 
 }  // namespace
 
-ContainerGroupController::ContainerGroupController(boost::asio::any_io_executor executor, Dependencies dependencies,
-                                                   log::Logger logger, ContainerGroupControllerOptions options)
+ContainerGroupController::ContainerGroupController(const boost::asio::any_io_executor& executor,
+                                                   Dependencies dependencies, const log::Logger& logger,
+                                                   const ContainerGroupControllerOptions& options)
     : executor_(executor),
       specs_(dependencies.specs),
       group_metrics_(dependencies.group_metrics),

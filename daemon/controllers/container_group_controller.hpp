@@ -51,8 +51,8 @@ class ContainerGroupController {
     const core::Clock& clock;
   };
 
-  ContainerGroupController(boost::asio::any_io_executor executor, Dependencies dependencies, log::Logger logger,
-                           ContainerGroupControllerOptions options);
+  ContainerGroupController(const boost::asio::any_io_executor& executor, Dependencies dependencies,
+                           const log::Logger& logger, const ContainerGroupControllerOptions& options);
   ~ContainerGroupController();
   ContainerGroupController(const ContainerGroupController&) = delete;
   ContainerGroupController& operator=(const ContainerGroupController&) = delete;
