@@ -1,5 +1,5 @@
-// aci-operator: wiring only. Parse the command line, load the configuration,
-// hand both to the Daemon.
+// aci-operator: wiring only. Parse the command line; `validate` checks spec files
+// and exits; otherwise load the configuration and hand it to `plan` or the Daemon.
 
 #include <iostream>
 #include <memory>
@@ -7,6 +7,7 @@
 #include "daemon/app/command_line.hpp"
 #include "daemon/app/daemon.hpp"
 #include "daemon/app/plan_command.hpp"
+#include "daemon/app/validate_command.hpp"
 #include "daemon/config/config.hpp"
 #include "daemon/core/log.hpp"
 
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
     std::cout << "aci-operator " << ACI_VERSION << "\n";
     return 0;
   }
+  if (line->command == "validate") return app::run_validate(line->arguments, std::cout, std::cerr);
   auto config = config::load_config(line->config_path);
   if (!config) {
     for (const auto& error : config.error()) std::cerr << "aci-operator: " << error.to_string() << "\n";

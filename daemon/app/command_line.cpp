@@ -6,7 +6,7 @@ namespace aci::app {
 
 namespace {
 
-const std::set<std::string, std::less<>> kCommands{"run", "plan"};
+const std::set<std::string, std::less<>> kCommands{"run", "plan", "validate"};
 
 // Accepts "--name value" and "--name=value"; advances `index` past the value.
 std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& index,
@@ -61,18 +61,23 @@ Expected<CommandLine, std::string> parse_command_line(const std::vector<std::str
   }
   if (needs_config && line.config_path.empty()) return unexpected(std::string("--config is required"));
   if (line.once && line.command != "run") return unexpected(std::string("--once applies to run only"));
+  if (line.command == "validate" && line.arguments.empty()) {
+    return unexpected(std::string("validate needs at least one PATH"));
+  }
   return line;
 }
 
 std::string usage() {
   return "Usage: aci-operator [run] --config FILE [--once] [--log-level LEVEL]\n"
          "       aci-operator plan --config FILE\n"
+         "       aci-operator validate PATH...\n"
          "\n"
          "Reconciles Azure Container Instances container groups against declared specs.\n"
          "\n"
          "Commands:\n"
          "  run               run the daemon until SIGTERM or SIGINT (the default)\n"
          "  plan              print what would change in Azure; writes nothing\n"
+         "  validate PATH...  check spec files (or directories of them) offline; exit 1 on any error\n"
          "\n"
          "Options:\n"
          "  --config FILE     configuration file (see docs/configuration.md)\n"
@@ -81,7 +86,7 @@ std::string usage() {
          "  --version         print the version and exit\n"
          "  -h, --help        print this help and exit\n"
          "\n"
-         "Exit codes: 0 success, 1 runtime failure, 2 bad command line or configuration.\n";
+         "Exit codes: 0 success, 1 runtime failure or invalid specs, 2 bad command line or configuration.\n";
 }
 
 }  // namespace aci::app

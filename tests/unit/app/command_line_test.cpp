@@ -27,5 +27,13 @@ TEST(CommandLineTest, ErrorsNameTheProblem) {
   EXPECT_EQ(parse_command_line({"--config=a", "extra"}).error(), "unexpected argument 'extra'");
 }
 
+TEST(CommandLineTest, ValidateTakesPathsAndNoConfig) {
+  auto line = parse_command_line({"validate", "a.yaml", "specs/"});
+  ASSERT_TRUE(line) << line.error();
+  EXPECT_EQ(line->command, "validate");
+  EXPECT_EQ(line->arguments, (std::vector<std::string>{"a.yaml", "specs/"}));
+  EXPECT_EQ(parse_command_line({"validate"}).error(), "validate needs at least one PATH");
+}
+
 }  // namespace
 }  // namespace aci::app
