@@ -74,11 +74,11 @@ int run_validate(const std::vector<std::string>& paths, std::ostream& out, std::
       ++objects;
       continue;
     }
-    std::string where;
-    for (const auto& declaration : declared) where += (where.empty() ? "" : ", ") + declaration.file;
+    std::set<std::string> where;
+    for (const auto& declaration : declared) where.insert(declaration.file);
+    const auto message = source::declared_more_than_once(key, where);
     for (const auto& declaration : declared) {
-      const config::FieldError error{declaration.file, declaration.document->line, "metadata.name",
-                                     key + " is declared in more than one file: " + where};
+      const config::FieldError error{declaration.file, declaration.document->line, "metadata.name", message};
       err << declaration.document->describe(error) << "\n";
       ++errors;
     }

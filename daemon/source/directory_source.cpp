@@ -26,8 +26,8 @@ constexpr std::uint32_t kWatchMask = IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOS
 constexpr int kLongestBurstInDebounces = 10;
 
 // "/specs/" and "/specs" name the same tree; paths built from either must match.
-std::string without_trailing_separator(const std::string& root) {
-  const fs::path path(root);
+std::string without_trailing_separator(std::string root) {
+  const fs::path path(std::move(root));
   return (path.has_filename() ? path : path.parent_path()).string();
 }
 
@@ -36,7 +36,7 @@ std::string without_trailing_separator(const std::string& root) {
 DirectorySource::DirectorySource(asio::any_io_executor executor, std::string root, std::chrono::milliseconds debounce,
                                  const core::Clock& clock, log::Logger logger, SpecStore& store)
     : executor_(std::move(executor)),
-      root_(without_trailing_separator(root)),
+      root_(without_trailing_separator(std::move(root))),
       debounce_(debounce),
       clock_(clock),
       logger_(std::move(logger)),

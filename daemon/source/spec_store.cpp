@@ -23,6 +23,16 @@ std::string resource_key(std::string_view kind, std::string_view namespace_, std
   return key;
 }
 
+std::string declared_more_than_once(std::string_view key, const std::set<std::string>& origins) {
+  std::string message(key);
+  message += " is declared in more than one file: ";
+  for (const auto& origin : origins) {
+    if (origin != *origins.begin()) message += ", ";
+    message += origin;
+  }
+  return message;
+}
+
 void SpecStore::update_origin(const std::string& origin, const model::ParseResult& parsed) {
   Origin next;
   for (const auto& document : parsed.documents) {
@@ -85,10 +95,8 @@ void SpecStore::settle(const std::string& key) {
   auto& entry = entries_[key];
   if (declaring.size() > 1) {
     // Neither file wins: which one is meant is for a person to decide.
-    std::string files;
-    for (const auto& origin : declaring) files += (files.empty() ? "" : ", ") + origin;
     if (!declaring.contains(entry.origin)) entry.origin = *declaring.begin();
-    entry.error = key + " is declared in more than one file: " + files;
+    entry.error = declared_more_than_once(key, declaring);
     return;
   }
   entry.origin = *declaring.begin();

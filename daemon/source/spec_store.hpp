@@ -22,6 +22,8 @@
 namespace aci::source {
 
 std::string resource_key(std::string_view kind, std::string_view namespace_, std::string_view name);
+// "<key> is declared in more than one file: a.yaml, b.yaml"
+std::string declared_more_than_once(std::string_view key, const std::set<std::string>& origins);
 
 struct SpecEntry {
   // The last spec that parsed cleanly while only one origin declared the key; empty

@@ -10,7 +10,7 @@ namespace {
 
 namespace beast = boost::beast;
 
-Handler answer(std::string body) {
+Handler answer(const std::string& body) {
   return [body](ServerRequest&, const RequestContext&) -> boost::asio::awaitable<ServerResponse> {
     co_return make_response(200, body);
   };
