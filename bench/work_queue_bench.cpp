@@ -140,7 +140,8 @@ void bench_controller(std::size_t count, std::size_t workers) {
   report(label, reconciler.calls, elapsed);
 
   bool stopped = false;
-  boost::asio::co_spawn(io, controller.stop(), [&](std::exception_ptr, bool clean) { stopped = clean; });
+  boost::asio::co_spawn(io, controller.stop(),
+                        [&](const std::exception_ptr&, bool clean) { stopped = clean; });
   io.run();
   if (!stopped) std::printf("  (controller did not stop cleanly)\n");
 }

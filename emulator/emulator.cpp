@@ -76,7 +76,7 @@ std::string arm_route(const http::ServerRequest& request, const std::vector<std:
   // After providers/{namespace}: type, name, type, name, ... [action]
   const std::size_t first = providers + 2;
   const std::size_t remaining = s.size() - first;
-  std::string type = s[first + ((remaining - 1) / 2) * 2];
+  const std::string& type = s[first + ((remaining - 1) / 2) * 2];
   if (remaining % 2 == 1) {
     // Ends at a collection, or at an action after a name.
     if (remaining >= 3) return method + " " + s[first + remaining - 3] + "/" + s.back();

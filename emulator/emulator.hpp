@@ -37,7 +37,7 @@ struct EmulatorOptions {
   std::chrono::seconds propagation_delay{5};
   ArmSettings arm;
   IdentitySettings identity;
-  std::size_t max_body_bytes = 4 * 1024 * 1024;  // larger bodies: 413 in Azure's shape
+  std::size_t max_body_bytes = std::size_t{4} * 1024 * 1024;  // larger bodies: 413 in Azure's shape
   std::string state_file;                        // empty: memory only
   std::uint64_t random_seed = 1;
 };

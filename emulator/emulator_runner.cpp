@@ -118,7 +118,8 @@ int run_emulator(const EmulatorCommandLine& line) {
   server_options.address = line.address;
   server_options.port = line.port;
   server_options.tls = *tls;
-  server_options.body_limit = 8 * 1024 * 1024;  // bigger than the emulator's own limit, which answers in Azure's shape
+  server_options.body_limit =
+      std::size_t{8} * 1024 * 1024;  // bigger than the emulator's own limit, which answers in Azure's shape
   http::HttpServer server(io.get_executor(), server_options,
                           [&emulator](http::ServerRequest& request, const http::RequestContext& context) {
                             return emulator->handle(request, context);

@@ -28,20 +28,15 @@ void AzureServices::shutdown() {
   if (http_) http_->shutdown();
 }
 
-Expected<std::unique_ptr<AzureServices>, std::string> AzureServices::create(boost::asio::any_io_executor executor,
-                                                                            const AzureConfig& config,
-                                                                            const core::Clock& clock,
-                                                                            log::Logger logger,
-                                                                            metrics::AzureMetrics* metrics) {
-  return create(std::move(executor), config, clock, std::move(logger), metrics, Options{});
+Expected<std::unique_ptr<AzureServices>, std::string> AzureServices::create(
+    const boost::asio::any_io_executor& executor, const AzureConfig& config, const core::Clock& clock,
+    const log::Logger& logger, metrics::AzureMetrics* metrics) {
+  return create(executor, config, clock, logger, metrics, Options{});
 }
 
-Expected<std::unique_ptr<AzureServices>, std::string> AzureServices::create(boost::asio::any_io_executor executor,
-                                                                            const AzureConfig& config,
-                                                                            const core::Clock& clock,
-                                                                            log::Logger logger,
-                                                                            metrics::AzureMetrics* metrics,
-                                                                            Options options) {
+Expected<std::unique_ptr<AzureServices>, std::string> AzureServices::create(
+    const boost::asio::any_io_executor& executor, const AzureConfig& config, const core::Clock& clock,
+    const log::Logger& logger, metrics::AzureMetrics* metrics, const Options& options) {
   std::unique_ptr<AzureServices> services(new AzureServices(config));
   const auto& cfg = services->config_;
 

@@ -44,15 +44,12 @@ class AzureServices {
 
   // Fails with a message when the CA bundle cannot be loaded, a connect-to entry is bad
   // or the credential lacks settings. `clock` and `metrics` (may be null) must outlive it.
-  static Expected<std::unique_ptr<AzureServices>, std::string> create(boost::asio::any_io_executor executor,
-                                                                      const AzureConfig& config,
-                                                                      const core::Clock& clock, log::Logger logger,
-                                                                      metrics::AzureMetrics* metrics,
-                                                                      Options options);
-  static Expected<std::unique_ptr<AzureServices>, std::string> create(boost::asio::any_io_executor executor,
-                                                                      const AzureConfig& config,
-                                                                      const core::Clock& clock, log::Logger logger,
-                                                                      metrics::AzureMetrics* metrics);
+  static Expected<std::unique_ptr<AzureServices>, std::string> create(
+      const boost::asio::any_io_executor& executor, const AzureConfig& config, const core::Clock& clock,
+      const log::Logger& logger, metrics::AzureMetrics* metrics, const Options& options);
+  static Expected<std::unique_ptr<AzureServices>, std::string> create(
+      const boost::asio::any_io_executor& executor, const AzureConfig& config, const core::Clock& clock,
+      const log::Logger& logger, metrics::AzureMetrics* metrics);
   ~AzureServices();
   AzureServices(const AzureServices&) = delete;
   AzureServices& operator=(const AzureServices&) = delete;

@@ -26,9 +26,11 @@ std::string pem_block(const std::string& pem, std::string_view label) {
   return pem.substr(start, stop + end.size() - start) + "\n";
 }
 
-ClientCertificateCredential::ClientCertificateCredential(AzurePipeline& pipeline, std::string authority_host,
-                                                         std::string tenant_id, std::string client_id,
-                                                         std::string certificate_file, std::string private_key_file)
+ClientCertificateCredential::ClientCertificateCredential(AzurePipeline& pipeline,
+                                                         const std::string& authority_host,
+                                                         const std::string& tenant_id, std::string client_id,
+                                                         std::string certificate_file,
+                                                         std::string private_key_file)
     : pipeline_(pipeline),
       endpoint_(entra_token_endpoint(authority_host, tenant_id)),
       client_id_(std::move(client_id)),

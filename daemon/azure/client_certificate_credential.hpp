@@ -19,8 +19,9 @@ std::string pem_block(const std::string& pem, std::string_view label);
 class ClientCertificateCredential final : public TokenSource {
  public:
   // `private_key_file` may be empty when `certificate_file` also holds the key.
-  ClientCertificateCredential(AzurePipeline& pipeline, std::string authority_host, std::string tenant_id,
-                              std::string client_id, std::string certificate_file, std::string private_key_file);
+  ClientCertificateCredential(AzurePipeline& pipeline, const std::string& authority_host,
+                              const std::string& tenant_id, std::string client_id,
+                              std::string certificate_file, std::string private_key_file);
 
   // TokenSource
   boost::asio::awaitable<Expected<AccessToken, AzureError>> token(const std::string& scope) override;

@@ -4,9 +4,9 @@
 
 namespace aci::azure {
 
-ClientSecretCredential::ClientSecretCredential(AzurePipeline& pipeline, std::string authority_host,
-                                               std::string tenant_id, std::string client_id, std::string secret_file,
-                                               std::string secret)
+ClientSecretCredential::ClientSecretCredential(AzurePipeline& pipeline, const std::string& authority_host,
+                                               const std::string& tenant_id, std::string client_id,
+                                               std::string secret_file, std::string secret)
     : pipeline_(pipeline),
       endpoint_(entra_token_endpoint(authority_host, tenant_id)),
       client_id_(std::move(client_id)),

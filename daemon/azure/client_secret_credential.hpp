@@ -12,8 +12,9 @@ namespace aci::azure {
 
 class ClientSecretCredential final : public TokenSource {
  public:
-  ClientSecretCredential(AzurePipeline& pipeline, std::string authority_host, std::string tenant_id,
-                         std::string client_id, std::string secret_file, std::string secret);
+  ClientSecretCredential(AzurePipeline& pipeline, const std::string& authority_host,
+                         const std::string& tenant_id, std::string client_id, std::string secret_file,
+                         std::string secret);
 
   // TokenSource
   boost::asio::awaitable<Expected<AccessToken, AzureError>> token(const std::string& scope) override;

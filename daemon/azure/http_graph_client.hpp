@@ -25,7 +25,7 @@ class HttpGraphClient final : public GraphClient {
   boost::asio::awaitable<Expected<std::vector<PasswordCredential>, AzureError>> list_passwords(
       const std::string& application_object_id) override;
   boost::asio::awaitable<Expected<PasswordCredential, AzureError>> add_password(
-      const std::string& application_object_id, const AddPasswordRequest& request) override;
+      const std::string& application_object_id, const AddPasswordRequest& add) override;
   boost::asio::awaitable<Expected<Ok, AzureError>> remove_password(const std::string& application_object_id,
                                                                   const std::string& key_id) override;
 

@@ -33,7 +33,8 @@ std::optional<core::WallTime> from_civil(std::int64_t year, int month, int day, 
       minute < 0 || minute > 59 || second < 0 || second > 60)
     return std::nullopt;
   const auto days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  return core::WallTime(std::chrono::seconds(days * 86400 + hour * 3600 + minute * 60 + second));
+  return core::WallTime(
+      std::chrono::seconds(days * 86400 + std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 + second));
 }
 
 std::optional<core::WallTime> parse_iso8601(std::string_view text) {
@@ -95,9 +96,9 @@ std::string format_iso8601(core::WallTime time) {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   char text[96];  // ample for any int64 year, so GCC's truncation check stays quiet
-  std::snprintf(text, sizeof text, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(y + (m <= 2)), m,
-                d, static_cast<long long>(rest / 3600), static_cast<long long>((rest / 60) % 60),
-                static_cast<long long>(rest % 60));
+  std::snprintf(text, sizeof text, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
+                static_cast<long long>(y) + (m <= 2 ? 1 : 0), m, d, static_cast<long long>(rest / 3600),
+                static_cast<long long>((rest / 60) % 60), static_cast<long long>(rest % 60));
   return text;
 }
 

@@ -15,7 +15,7 @@ namespace {
 
 // Servers asking for more than a day are broken; treating the value as absent lets
 // ordinary backoff apply instead of parking a call for years.
-constexpr std::int64_t kMaxSeconds = 24 * 60 * 60;
+constexpr std::int64_t kMaxSeconds = std::int64_t{24} * 60 * 60;
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);

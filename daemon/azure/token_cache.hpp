@@ -70,7 +70,7 @@ class TokenCache final : public TokenSource {
   };
 
   Entry& entry(const std::string& scope);
-  bool usable(const Entry& entry) const;
+  bool usable(const Entry& cached) const;
   boost::asio::awaitable<Expected<AccessToken, AzureError>> refresh(std::string scope);
 
   boost::asio::any_io_executor executor_;

@@ -4,8 +4,9 @@
 
 namespace aci::azure {
 
-WorkloadIdentityCredential::WorkloadIdentityCredential(AzurePipeline& pipeline, std::string authority_host,
-                                                       std::string tenant_id, std::string client_id,
+WorkloadIdentityCredential::WorkloadIdentityCredential(AzurePipeline& pipeline,
+                                                       const std::string& authority_host,
+                                                       const std::string& tenant_id, std::string client_id,
                                                        std::string token_file)
     : pipeline_(pipeline),
       endpoint_(entra_token_endpoint(authority_host, tenant_id)),

@@ -13,8 +13,8 @@ namespace aci::azure {
 
 class WorkloadIdentityCredential final : public TokenSource {
  public:
-  WorkloadIdentityCredential(AzurePipeline& pipeline, std::string authority_host, std::string tenant_id,
-                             std::string client_id, std::string token_file);
+  WorkloadIdentityCredential(AzurePipeline& pipeline, const std::string& authority_host,
+                             const std::string& tenant_id, std::string client_id, std::string token_file);
 
   // TokenSource
   boost::asio::awaitable<Expected<AccessToken, AzureError>> token(const std::string& scope) override;

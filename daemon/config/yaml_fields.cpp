@@ -34,8 +34,9 @@ std::string FieldError::to_string() const {
   return text + message;
 }
 
-YamlFields::YamlFields(YAML::Node node, std::string path, std::string file, std::vector<FieldError>& errors)
-    : node_(std::move(node)), path_(std::move(path)), file_(std::move(file)), errors_(errors) {
+YamlFields::YamlFields(const YAML::Node& node, std::string path, std::string file,
+                       std::vector<FieldError>& errors)
+    : node_(node), path_(std::move(path)), file_(std::move(file)), errors_(errors) {
   if (node_.IsDefined() && !node_.IsNull() && !node_.IsMap()) {
     errors_.push_back({file_, line_number(node_), path_, "must be a mapping"});
     node_ = YAML::Node(YAML::NodeType::Map);

@@ -32,7 +32,7 @@ class YamlFields {
  public:
   // `node` must be a mapping (an undefined or null node reads as empty);
   // `path` is the dotted prefix of its fields ("" at the top).
-  YamlFields(YAML::Node node, std::string path, std::string file, std::vector<FieldError>& errors);
+  YamlFields(const YAML::Node& node, std::string path, std::string file, std::vector<FieldError>& errors);
 
   bool has(std::string_view key) const;
 

@@ -9,7 +9,7 @@ namespace {
 
 class RealTimer final : public Timer {
  public:
-  explicit RealTimer(boost::asio::any_io_executor executor) : timer_(std::move(executor)) {}
+  explicit RealTimer(const boost::asio::any_io_executor& executor) : timer_(executor) {}
 
   // Timer
   boost::asio::awaitable<bool> wait_until(SteadyTime deadline) override {

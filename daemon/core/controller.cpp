@@ -14,8 +14,9 @@ double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 
 }  // namespace
 
-Controller::Controller(boost::asio::any_io_executor executor, const Clock& clock, Reconciler& reconciler,
-                       metrics::ControllerMetrics& metrics, log::Logger logger, ControllerOptions options)
+Controller::Controller(const boost::asio::any_io_executor& executor, const Clock& clock,
+                       Reconciler& reconciler, metrics::ControllerMetrics& metrics, log::Logger logger,
+                       ControllerOptions options)
     : executor_(executor),
       clock_(clock),
       reconciler_(reconciler),

@@ -41,7 +41,7 @@ class Controller {
  public:
   // The clock, reconciler and metrics must outlive the controller. The controller's
   // series are created at zero here, so they are exported before the first reconcile.
-  Controller(boost::asio::any_io_executor executor, const Clock& clock, Reconciler& reconciler,
+  Controller(const boost::asio::any_io_executor& executor, const Clock& clock, Reconciler& reconciler,
              metrics::ControllerMetrics& metrics, log::Logger logger, ControllerOptions options);
   // Destroy only after stop() returned true, or once the io_context will never run
   // again: workers still in a reconcile would otherwise resume into freed memory.

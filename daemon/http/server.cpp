@@ -155,7 +155,7 @@ asio::awaitable<void> HttpServer::serve_stream(Stream& stream, Connection& conne
   }
 }
 
-ServerResponse make_response(unsigned status, std::string body, std::string content_type) {
+ServerResponse make_response(unsigned status, std::string body, const std::string& content_type) {
   ServerResponse response{static_cast<beast::http::status>(status), 11};
   response.set(beast::http::field::content_type, content_type);
   response.body() = std::move(body);

@@ -44,7 +44,7 @@ struct ServerOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  // 0: the kernel picks one; listen() reports it
   std::shared_ptr<boost::asio::ssl::context> tls;  // null: plain HTTP
-  std::size_t body_limit = 1024 * 1024;
+  std::size_t body_limit = std::size_t{1024} * 1024;
   std::chrono::milliseconds header_timeout = std::chrono::seconds(30);  // also the idle keep-alive limit
 };
 
@@ -84,6 +84,6 @@ class HttpServer {
 
 // Helpers for handlers.
 ServerResponse make_response(unsigned status, std::string body,
-                             std::string content_type = "text/plain; charset=utf-8");
+                             const std::string& content_type = "text/plain; charset=utf-8");
 
 }  // namespace aci::http

@@ -34,7 +34,8 @@ struct Port {
   std::uint16_t port = 0;
   Protocol protocol = Protocol::TCP;
 
-  auto operator<=>(const Port&) const = default;
+  // clang-tidy before 18 takes the synthesized comparison's 0 for a null pointer (llvm-project#53961).
+  auto operator<=>(const Port&) const = default;  // NOLINT(modernize-use-nullptr)
 };
 
 // Exactly one of `value` and `secret_ref` is set; a secret is sent as secureValue.

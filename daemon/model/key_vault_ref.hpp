@@ -13,7 +13,8 @@ struct KeyVaultRef {
   std::string vault;
   std::string secret;
 
-  auto operator<=>(const KeyVaultRef&) const = default;
+  // clang-tidy before 18 takes the synthesized comparison's 0 for a null pointer (llvm-project#53961).
+  auto operator<=>(const KeyVaultRef&) const = default;  // NOLINT(modernize-use-nullptr)
   // "vault/secret", for logs and messages (never a value).
   std::string to_string() const { return vault + "/" + secret; }
 };

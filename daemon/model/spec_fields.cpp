@@ -14,15 +14,16 @@ int line_number(const YAML::Node& node) {
 
 }  // namespace
 
-SpecFields::SpecFields(YAML::Node node, std::string path, std::string file,
+SpecFields::SpecFields(const YAML::Node& node, std::string path, std::string file,
                        std::vector<config::FieldError>& errors)
-    : node_(std::move(node)),
+    : node_(node),
       path_(std::move(path)),
       file_(std::move(file)),
       errors_(errors),
       valid_(!node_.IsDefined() || node_.IsNull() || node_.IsMap()),
       present_(node_.IsDefined() && node_.IsMap()),
-      fields_(node_.IsDefined() && node_.IsMap() ? node_ : YAML::Node(YAML::NodeType::Map), path_, file_, errors_) {
+      fields_(node_.IsDefined() && node_.IsMap() ? node_ : YAML::Node(YAML::NodeType::Map), path_, file_,
+              errors_) {
   if (!valid_) errors_.push_back({file_, line(), path_, "must be a mapping"});
 }
 

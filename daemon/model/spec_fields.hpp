@@ -24,7 +24,8 @@ class SpecFields {
  public:
   // `node` should be a mapping; an undefined or null node reads as empty, any
   // other node records "must be a mapping" and reads as empty and not valid().
-  SpecFields(YAML::Node node, std::string path, std::string file, std::vector<config::FieldError>& errors);
+  SpecFields(const YAML::Node& node, std::string path, std::string file,
+             std::vector<config::FieldError>& errors);
 
   // False when the node was present but not a mapping (already reported).
   bool valid() const { return valid_; }

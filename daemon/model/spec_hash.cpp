@@ -65,7 +65,7 @@ std::string sha256_hex(std::string_view data) {
   if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) return {};
   static constexpr char kHex[] = "0123456789abcdef";
   std::string text;
-  text.reserve(length * 2);
+  text.reserve(std::size_t{length} * 2);
   for (unsigned int i = 0; i < length; ++i) {
     text.push_back(kHex[digest[i] >> 4]);
     text.push_back(kHex[digest[i] & 0x0f]);

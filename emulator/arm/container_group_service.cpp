@@ -567,7 +567,7 @@ std::string ContainerGroupService::allocate_ip(bool is_public) {
   std::uint64_t n = next_ip_++;
   std::uint64_t host = n % 254 + 1;
   std::uint64_t mid = (n / 254) % 256;
-  std::uint64_t high = (n / (254 * 256)) % 256;
+  std::uint64_t high = (n / (std::uint64_t{254} * 256)) % 256;
   if (is_public) {
     return "20." + std::to_string(high) + "." + std::to_string(mid) + "." + std::to_string(host);
   }

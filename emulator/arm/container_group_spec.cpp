@@ -381,7 +381,7 @@ double number_or_zero(const json& object, const char* key) {
   return it != object.end() && it->is_number() ? it->get<double>() : 0.0;
 }
 
-json member_or(const json& object, const char* key, json fallback) {
+json member_or(const json& object, const char* key, const json& fallback) {
   auto it = object.find(key);
   return it != object.end() && !it->is_null() ? *it : fallback;
 }

@@ -163,7 +163,8 @@ Expected<ManagedIdentity*, std::string> Directory::add_managed_identity(ManagedI
   return &identities_.back();
 }
 
-RoleAssignment& Directory::add_role_assignment(std::string principal_id, std::string role, std::string scope) {
+RoleAssignment& Directory::add_role_assignment(std::string principal_id, std::string role,
+                                               const std::string& scope) {
   role_assignments_.push_back(RoleAssignment{random_.guid(), std::move(principal_id), std::move(role),
                                              trim_slashes(scope)});
   return role_assignments_.back();

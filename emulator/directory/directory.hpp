@@ -116,7 +116,7 @@ class Directory {
   Expected<Tenant*, std::string> add_tenant(Tenant tenant);
   Expected<Application*, std::string> add_application(Application application);
   Expected<ManagedIdentity*, std::string> add_managed_identity(ManagedIdentity identity);
-  RoleAssignment& add_role_assignment(std::string principal_id, std::string role, std::string scope);
+  RoleAssignment& add_role_assignment(std::string principal_id, std::string role, const std::string& scope);
   NewPassword add_password(Application& application, bool on_service_principal, std::string display_name,
                            std::optional<TimePoint> start = std::nullopt,
                            std::optional<TimePoint> end = std::nullopt,

@@ -19,7 +19,7 @@ namespace {
 constexpr std::string_view kAudience = "https://vault.azure.net";
 constexpr std::string_view kRecoveryLevel = "Recoverable+Purgeable";
 constexpr std::int64_t kRecoverableDays = 90;
-constexpr std::size_t kMaxValueBytes = 25 * 1024;
+constexpr std::size_t kMaxValueBytes = std::size_t{25} * 1024;
 constexpr std::size_t kMaxTags = 15;
 constexpr std::size_t kMaxTagNameLength = 512;
 constexpr std::size_t kMaxTagValueLength = 256;

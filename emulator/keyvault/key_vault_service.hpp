@@ -46,7 +46,7 @@ class KeyVaultService {
   // Full state, secret values included: the emulator's state file. load() is
   // all-or-nothing and throws std::invalid_argument on a malformed document.
   nlohmann::json save() const;
-  void load(const nlohmann::json& state);
+  void load(const nlohmann::json& saved);
   // Forgets every vault; the owner re-seeds (as the admin reset does).
   void reset();
   // save() without secret values, for the admin state dump.

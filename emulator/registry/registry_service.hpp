@@ -33,9 +33,10 @@ class RegistryService final : public ImagePullChecker {
  public:
   RegistryService(NowFunction now, Directory& directory, TokenService& tokens);
 
-  // `registry` is the registry name as routed; `path` is the target after the registry
+  // `name` is the registry name as routed; `path` is the target after the registry
   // prefix (or the whole target for host-addressed registries), query included.
-  http::ServerResponse handle(const std::string& registry, const std::string& path, const http::ServerRequest& request);
+  http::ServerResponse handle(const std::string& name, const std::string& path,
+                              const http::ServerRequest& request);
   static std::string route_name(const http::ServerRequest& request, const RequestTarget& target);
 
   // [{"name", "loginServer"?, "subscription"?, "resourceGroup"?, "anonymousPull"?,

@@ -30,7 +30,10 @@ std::string mutate(const std::vector<std::string>& corpus, XorShift& random) {
   for (std::size_t step = 0; step < steps; ++step) {
     switch (random.below(6)) {
       case 0:
-        if (!input.empty()) input[random.below(input.size())] ^= static_cast<char>(1u << random.below(8));
+        if (!input.empty()) {
+          char& byte = input[random.below(input.size())];
+          byte = static_cast<char>(static_cast<unsigned char>(byte) ^ (1u << random.below(8)));
+        }
         break;
       case 1:
         if (!input.empty()) input[random.below(input.size())] = static_cast<char>(random.below(256));

@@ -31,7 +31,7 @@ struct World {
     options.base_url = "https://127.0.0.1:8443";
     options.random_seed = 1;
     options.arm.random_seed = 1;
-    options.max_body_bytes = 64 * 1024;
+    options.max_body_bytes = std::size_t{64} * 1024;
     emulator = std::make_unique<Emulator>(io.get_executor(), [this] { return now; }, *signing, options);
     auto seed = read_seed_file(std::string(ACI_SOURCE_DIR) + "/config/emulator-demo.yaml");
     if (!seed || !emulator->seed(*seed)) std::abort();
@@ -40,7 +40,7 @@ struct World {
     graph = token("https://graph.microsoft.com/.default");
   }
 
-  std::string token(const std::string& scope) {
+  std::string token(const std::string& scope) const {
     http::request<http::string_body> request{http::verb::post, "/00000000-0000-0000-0000-0000000000aa/oauth2/v2.0/token", 11};
     request.set(http::field::content_type, "application/x-www-form-urlencoded");
     request.body() = "grant_type=client_credentials&client_id=22222222-2222-2222-2222-222222222222"
@@ -71,7 +71,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   replace_all(input, "{{GRAPH}}", world.graph);
 
   http::request_parser<http::string_body> parser;
-  parser.body_limit(1024 * 1024);
+  parser.body_limit(std::uint64_t{1024} * 1024);
   parser.eager(true);
   boost::system::error_code ec;
   parser.put(boost::asio::buffer(input), ec);

@@ -136,7 +136,7 @@ class AzureClientsTest : public ::testing::Test {
     std::optional<std::optional<T>> result;
     std::exception_ptr failure;
     asio::co_spawn(io_, optional_result(std::move(task)), [&](std::exception_ptr e, std::optional<T> value) {
-      failure = e;
+      failure = std::move(e);
       result.emplace(std::move(value));
     });
     io_.restart();

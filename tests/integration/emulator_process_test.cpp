@@ -60,7 +60,8 @@ TEST(EmulatorProcessTest, BadInputGets4xxAndTheEmulatorLivesOn) {
   EXPECT_TRUE(json::parse(malformed.body)["error"].contains("code"));
   auto bad_name = emulator.call("PUT", group + "Bad_Name!?api-version=2023-05-01", "{}", arm);
   EXPECT_EQ(bad_name.status / 100, 4u);
-  auto oversized = emulator.call("PUT", group + "cg1?api-version=2023-05-01", std::string(5 * 1024 * 1024, ' '), arm);
+  auto oversized = emulator.call("PUT", group + "cg1?api-version=2023-05-01",
+                                 std::string(std::size_t{5} * 1024 * 1024, ' '), arm);
   EXPECT_EQ(oversized.status, 413u);
   EXPECT_EQ(json::parse(oversized.body)["error"]["code"], "RequestEntityTooLarge");
   auto form_as_json = emulator.call("POST", "/" + kDemoTenant + "/oauth2/v2.0/token", "{\"grant_type\":1}");

@@ -58,7 +58,7 @@ HttpsResponse https_request(unsigned short port, const std::string& ca_file, con
     http::write(stream, message);
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
-    parser.body_limit(64 * 1024 * 1024);
+    parser.body_limit(std::uint64_t{64} * 1024 * 1024);
     if (request.method == "HEAD") parser.skip(true);
     http::read(stream, buffer, parser);
     auto response = parser.release();

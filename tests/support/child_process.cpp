@@ -14,18 +14,20 @@
 
 namespace aci::testing {
 
-ChildProcess::ChildProcess(std::vector<std::string> argv, std::vector<std::string> environment) {
+ChildProcess::ChildProcess(std::vector<std::string> argv, const std::vector<std::string>& environment) {
   int out_pipe[2];
   int err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   // Prepared before fork: only async-signal-safe calls may follow it in the child.
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (auto& arg : argv) args.push_back(arg.data());
   args.push_back(nullptr);
   std::vector<std::string> env_storage;
   for (char** entry = environ; *entry != nullptr; ++entry) env_storage.emplace_back(*entry);
-  for (auto& entry : environment) env_storage.push_back(entry);
+  for (const auto& entry : environment) env_storage.push_back(entry);
   std::vector<char*> env;
+  env.reserve(env_storage.size() + 1);
   for (auto& entry : env_storage) env.push_back(entry.data());
   env.push_back(nullptr);
 
@@ -138,10 +140,11 @@ unsigned short free_port() {
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   address.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
   socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  const bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+                     ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
   ::close(fd);
+  if (!bound) throw std::runtime_error("no free loopback port");
   return ntohs(address.sin_port);
 }
 
@@ -157,7 +160,7 @@ TempDir::~TempDir() {
 }
 
 std::string TempDir::write(const std::string& name, const std::string& content) const {
-  const auto full = (std::filesystem::path(path_) / name).string();
+  auto full = (std::filesystem::path(path_) / name).string();
   std::filesystem::create_directories(std::filesystem::path(full).parent_path());
   std::ofstream(full) << content;
   return full;

@@ -19,7 +19,7 @@ namespace aci::testing {
 class ChildProcess {
  public:
   // argv[0] is the binary path; `environment` entries ("NAME=value") are added.
-  ChildProcess(std::vector<std::string> argv, std::vector<std::string> environment = {});
+  ChildProcess(std::vector<std::string> argv, const std::vector<std::string>& environment = {});
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;

@@ -36,8 +36,8 @@ using SleeperKey = std::pair<core::SteadyTime, std::uint64_t>;
 // other completion. `fired_` tells a clock wake-up from a cancel().
 class FakeTimer final : public core::Timer {
  public:
-  FakeTimer(std::shared_ptr<FakeClock::State> state, boost::asio::any_io_executor executor)
-      : state_(std::move(state)), wake_(std::move(executor)) {}
+  FakeTimer(std::shared_ptr<FakeClock::State> state, const boost::asio::any_io_executor& executor)
+      : state_(std::move(state)), wake_(executor) {}
   ~FakeTimer() override { unregister(); }
 
   // Timer

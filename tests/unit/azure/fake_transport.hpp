@@ -46,17 +46,18 @@ class FakeTransport final : public azure::HttpTransport {
 };
 
 inline http::Response respond(unsigned status, std::string body = {},
-                              std::vector<std::pair<std::string, std::string>> headers = {}) {
+                              const std::vector<std::pair<std::string, std::string>>& headers = {}) {
   http::Response response;
   response.status = status;
   response.body = std::move(body);
-  for (auto& [name, value] : headers) response.headers.insert(name, value);
+  for (const auto& [name, value] : headers) response.headers.insert(name, value);
   return response;
 }
 
-inline Expected<http::Response, http::Error> answer(unsigned status, std::string body = {},
-                                                    std::vector<std::pair<std::string, std::string>> headers = {}) {
-  return respond(status, std::move(body), std::move(headers));
+inline Expected<http::Response, http::Error> answer(
+    unsigned status, std::string body = {},
+    const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+  return respond(status, std::move(body), headers);
 }
 
 inline Expected<http::Response, http::Error> transport_failure(http::ErrorKind kind, std::string message) {

@@ -33,7 +33,7 @@ class VirtualTimeTest : public ::testing::Test {
   template <class T>
   std::shared_ptr<Spawned<T>> spawn(boost::asio::awaitable<T> task) {
     auto slot = std::make_shared<Spawned<T>>();
-    boost::asio::co_spawn(io_, std::move(task), [slot](std::exception_ptr e, T value) {
+    boost::asio::co_spawn(io_, std::move(task), [slot](const std::exception_ptr& e, T value) {
       slot->finished = true;
       slot->error = e;
       if (!e) slot->value = std::move(value);
