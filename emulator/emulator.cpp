@@ -501,10 +501,16 @@ http::ServerResponse Emulator::admin(const http::ServerRequest& request) {
           return azure_error(400, "InvalidRequestContent", "propagationDelaySeconds must be a non-negative integer.");
         directory_.set_propagation_delay(std::chrono::seconds(value.get<long>()));
       }
+      if (body->contains("rejectNewPasswords")) {
+        const auto& value = (*body)["rejectNewPasswords"];
+        if (!value.is_boolean()) return azure_error(400, "InvalidRequestContent", "rejectNewPasswords must be a boolean.");
+        directory_.set_reject_new_passwords(value.get<bool>());
+      }
     } else if (method != beast::http::verb::get) {
       return azure_error(405, "MethodNotAllowed", "Use GET or POST.");
     }
-    return json_response(200, {{"propagationDelaySeconds", directory_.propagation_delay().count()}});
+    return json_response(200, {{"propagationDelaySeconds", directory_.propagation_delay().count()},
+                               {"rejectNewPasswords", directory_.reject_new_passwords()}});
   }
   return azure_error(404, "NotFound",
                      "Admin endpoints: GET health, GET|DELETE requests, GET state, POST reset, GET|POST|DELETE faults, "

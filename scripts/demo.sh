@@ -46,20 +46,27 @@ trap 'kill -TERM "$daemon_pid" 2>/dev/null || true' INT TERM
 
 status_table() {
   curl -s http://127.0.0.1:9090/status |
-    jq -r 'to_entries[] | [.key, (.value.provisioningState // "-"), (.value.state // "-"),
-             ((.value.conditions // []) | map(select(.type == "Ready"))[0].status // "-")] | @tsv' |
-    column -t -N "OBJECT,PROVISIONING,STATE,READY"
+    jq -r 'to_entries[] | select(.key | startswith("ContainerGroup/")) |
+             [.key, (.value.provisioningState // "-"), (.value.state // "-"),
+              ((.value.conditions // []) | map(select(.type == "Ready"))[0].status // "-"),
+              ((.value.secretVersions // {})["mykeyvault/myregistry-pull-pwd"] // "-")[0:8]] | @tsv' |
+    column -t -N "OBJECT,PROVISIONING,STATE,READY,PULL-PASSWORD"
+  curl -s http://127.0.0.1:9090/status |
+    jq -r 'to_entries[] | select(.key | startswith("CredentialRotation/")) |
+             "\(.key): version \((.value.currentSecretVersion // "-")[0:8]), next rotation \(.value.nextRotationTime // "-")"'
 }
 aci_log "waiting for the example container groups to run"
 for _ in $(seq 120); do
   kill -0 "$daemon_pid" 2>/dev/null || break
-  total=$(curl -s http://127.0.0.1:9090/status | jq 'length' 2>/dev/null || echo 0)
-  running=$(curl -s http://127.0.0.1:9090/status | jq '[.[] | select(.state == "Running")] | length' 2>/dev/null || echo 0)
+  groups='with_entries(select(.key | startswith("ContainerGroup/")))'
+  total=$(curl -s http://127.0.0.1:9090/status | jq "$groups | length" 2>/dev/null || echo 0)
+  running=$(curl -s http://127.0.0.1:9090/status | jq "[$groups | .[] | select(.state == \"Running\")] | length" 2>/dev/null || echo 0)
   [ "$total" -gt 0 ] && [ "$running" -eq "$total" ] && break
   sleep 1
 done
 if kill -0 "$daemon_pid" 2>/dev/null; then status_table; fi
 aci_log "metrics: http://127.0.0.1:9090/metrics  status: http://127.0.0.1:9090/status  probes: /healthz /readyz"
+aci_log "the pull password rotates every minute: watch PULL-PASSWORD change one group at a time in /status"
 aci_log "emulator admin: https://127.0.0.1:8443/_emulator/state (CA: .demo/emulator/ca.pem); Ctrl-C stops both"
 set +e
 wait "$daemon_pid"

@@ -6,7 +6,7 @@ namespace aci::app {
 
 namespace {
 
-const std::set<std::string, std::less<>> kCommands{"run", "plan", "validate"};
+const std::set<std::string, std::less<>> kCommands{"run", "plan", "validate", "rotate"};
 
 // Accepts "--name value" and "--name=value"; advances `index` past the value.
 std::optional<std::string> option_value(const std::vector<std::string>& args, std::size_t& index,
@@ -55,6 +55,11 @@ Expected<CommandLine, std::string> parse_command_line(const std::vector<std::str
     }
   }
   if (line.help || line.version) return line;
+  if (line.command == "rotate") {
+    if (line.arguments.size() != 1) return unexpected(std::string("rotate needs exactly one NAME"));
+    if (line.config_path.empty()) return unexpected(std::string("--config is required"));
+    return line;
+  }
   const bool needs_config = line.command == "run" || line.command == "plan";
   if (needs_config && !line.arguments.empty()) {
     return unexpected("unexpected argument '" + line.arguments.front() + "'");
@@ -71,6 +76,7 @@ std::string usage() {
   return "Usage: aci-operator [run] --config FILE [--once] [--log-level LEVEL]\n"
          "       aci-operator plan --config FILE\n"
          "       aci-operator validate PATH...\n"
+         "       aci-operator rotate NAME --config FILE\n"
          "\n"
          "Reconciles Azure Container Instances container groups against declared specs.\n"
          "\n"
@@ -78,6 +84,8 @@ std::string usage() {
          "  run               run the daemon until SIGTERM or SIGINT (the default)\n"
          "  plan              print what would change in Azure; writes nothing\n"
          "  validate PATH...  check spec files (or directories of them) offline; exit 1 on any error\n"
+         "  rotate NAME       ask the running daemon (at the config's server address) to rotate the\n"
+         "                    CredentialRotation NAME now\n"
          "\n"
          "Options:\n"
          "  --config FILE     configuration file (see docs/configuration.md)\n"

@@ -14,9 +14,12 @@
 #include "daemon/app/once_summary.hpp"
 #include "daemon/app/operator_endpoints.hpp"
 #include "daemon/app/readiness.hpp"
+#include "daemon/app/rotation_endpoint.hpp"
 #include "daemon/app/status_endpoints.hpp"
 #include "daemon/azure/azure_services.hpp"
 #include "daemon/controllers/container_group_controller.hpp"
+#include "daemon/controllers/credential_rotation_controller.hpp"
+#include "daemon/controllers/secret_pins.hpp"
 #include "daemon/core/duration.hpp"
 #include "daemon/http/router.hpp"
 #include "daemon/http/server.hpp"
@@ -24,6 +27,7 @@
 #include "daemon/metrics/build_info.hpp"
 #include "daemon/metrics/container_group_metrics.hpp"
 #include "daemon/metrics/controller_metrics.hpp"
+#include "daemon/metrics/rotation_metrics.hpp"
 #include "daemon/model/resource_parser.hpp"
 #include "daemon/source/directory_source.hpp"
 #include "daemon/source/spec_store.hpp"
@@ -45,6 +49,7 @@ struct Daemon::State {
         controller_metrics(*registry),
         azure_metrics(*registry),
         group_metrics(*registry),
+        rotation_metrics(*registry),
         signals(io, SIGINT, SIGTERM),
         shutdown_deadline(io) {}
 
@@ -57,13 +62,16 @@ struct Daemon::State {
   metrics::ControllerMetrics controller_metrics;
   metrics::AzureMetrics azure_metrics;
   metrics::ContainerGroupMetrics group_metrics;
+  metrics::RotationMetrics rotation_metrics;
   Readiness readiness;
   http::Router router;
   std::unique_ptr<http::HttpServer> server;
   source::SpecStore specs;
   std::unique_ptr<StatusStore> status;
   std::unique_ptr<azure::AzureServices> azure;
+  controllers::SecretPins pins;
   std::unique_ptr<controllers::ContainerGroupController> groups;
+  std::unique_ptr<controllers::CredentialRotationController> rotations;
   std::unique_ptr<source::DirectorySource> directory;
   asio::signal_set signals;
   asio::steady_timer shutdown_deadline;
@@ -79,6 +87,8 @@ namespace {
 asio::awaitable<void> shut_down(Daemon::State& s) {
   for (const auto* component : {"server", "specs"}) s.readiness.set(component, false);
   if (s.directory) s.directory->stop();
+  // Rotations first: a roll-out drives ContainerGroup reconciles.
+  if (s.rotations && !co_await s.rotations->stop()) s.logger.warn("rotations still running at shutdown were abandoned");
   if (s.groups && !co_await s.groups->stop()) s.logger.warn("reconciles still running at shutdown were abandoned");
   if (s.azure) s.azure->shutdown();
   s.server->stop();
@@ -104,6 +114,24 @@ void begin_shutdown(Daemon::State& s, const std::string& why) {
   asio::co_spawn(s.io, shut_down(s), asio::detached);
 }
 
+std::unique_ptr<controllers::CredentialRotationController> make_rotations(Daemon::State& s) {
+  const auto& config = s.config.credential_rotations;
+  controllers::CredentialRotationControllerOptions options;
+  options.rotation.owner = s.config.owner;
+  options.rotation.verify_timeout = config.verify_timeout;
+  options.rotation.rollout_timeout = config.rollout_timeout;
+  options.rotation.poll_interval = config.poll_interval;
+  options.rotation.backoff_base = config.backoff_base;
+  options.rotation.backoff_max = config.backoff_max;
+  options.stop_timeout = s.config.shutdown_timeout / 4;
+  return std::make_unique<controllers::CredentialRotationController>(
+      s.io.get_executor(),
+      controllers::CredentialRotationReconciler::Dependencies{s.specs, s.azure->graph(), s.azure->key_vault(),
+                                                              s.azure->sign_in(), s.azure->acr(), s.pins,
+                                                              *s.groups, *s.status, s.rotation_metrics, s.clock},
+      s.controller_metrics, s.logger, options);
+}
+
 // Builds the Azure clients and the ContainerGroup controller, and reads the spec
 // directory; fails with a message when any of them cannot start.
 Expected<Ok, std::string> start_reconciling(Daemon::State& s) {
@@ -124,20 +152,28 @@ Expected<Ok, std::string> start_reconciling(Daemon::State& s) {
   options.stop_timeout = s.config.shutdown_timeout / 2;
   s.groups = std::make_unique<controllers::ContainerGroupController>(
       s.io.get_executor(),
-      controllers::ContainerGroupController::Dependencies{s.specs, s.azure->arm(), s.azure->key_vault(), *s.status,
-                                                          s.controller_metrics, s.group_metrics, s.clock},
+      controllers::ContainerGroupController::Dependencies{s.specs, s.azure->arm(), s.azure->key_vault(), s.pins,
+                                                          *s.status, s.controller_metrics, s.group_metrics, s.clock},
       s.logger, options);
-  s.specs.set_listener([&s](const std::string& key) { s.groups->enqueue(key); });
+  // `run --once` converges the groups on the latest secret versions and rotates nothing.
+  if (!s.options.once) s.rotations = make_rotations(s);
+  s.specs.set_listener([&s](const std::string& key) {
+    s.groups->enqueue(key);
+    if (s.rotations) s.rotations->enqueue(key);
+  });
   s.directory = std::make_unique<source::DirectorySource>(s.io.get_executor(), s.config.specs.directory,
                                                           s.config.specs.debounce, s.clock,
                                                           s.logger.child("source"), s.specs);
   if (auto started = s.directory->start(); !started) return unexpected(started.error());
   // Statuses left in the status directory by objects deleted while the daemon was down.
-  const auto keys = s.specs.keys(model::kContainerGroupKind);
+  auto keys = s.specs.keys(model::kContainerGroupKind);
+  const auto rotation_keys = s.specs.keys(model::kCredentialRotationKind);
+  keys.insert(keys.end(), rotation_keys.begin(), rotation_keys.end());
   s.status->retain({keys.begin(), keys.end()});
   s.readiness.set("specs", true);
   if (!s.options.once) {
     s.groups->start();
+    s.rotations->start();
     return Ok{};
   }
   s.groups->start_once(kOnceAttempts, [&s] {
@@ -161,6 +197,10 @@ int Daemon::run() {
   s.status = std::make_unique<StatusStore>(s.io.get_executor(), s.logger.child("status"), s.config.status_directory);
   add_operator_endpoints(s.router, *s.registry, s.readiness);
   add_status_endpoints(s.router, *s.status);
+  add_rotation_endpoint(s.router, [&s](const std::string& name) -> std::optional<bool> {
+    if (!s.rotations || s.shutting_down) return std::nullopt;
+    return s.rotations->rotate(name);
+  });
 
   s.readiness.add("server");
   s.readiness.add("specs");

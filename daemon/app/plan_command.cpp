@@ -105,12 +105,13 @@ int run_plan(const config::Config& config, std::shared_ptr<log::LogSink> sink, s
     return 1;
   }
   controllers::SecretResolver secrets((*azure)->key_vault(), clock, config.container_groups.resync_period);
+  const controllers::SecretPins latest_everywhere;  // the plan shows what the latest secret versions would change
   int exit_code = 1;
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
         const auto survey = co_await controllers::survey_container_groups(specs, (*azure)->arm(), secrets,
-                                                                          config.owner, logger);
+                                                                          latest_everywhere, config.owner, logger);
         exit_code = print_plan(out, specs, survey) ? 0 : 1;
         (*azure)->shutdown();
       },

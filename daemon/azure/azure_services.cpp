@@ -77,6 +77,8 @@ Expected<std::unique_ptr<AzureServices>, std::string> AzureServices::create(
   services->graph_ = std::make_unique<HttpGraphClient>(
       *services->pipeline_, GraphClientOptions{cfg.endpoints.graph, cfg.endpoints.graph_audience + "/.default"});
   services->acr_ = std::make_unique<HttpAcrClient>(*services->pipeline_, cfg.endpoints.registry);
+  services->sign_in_ = std::make_unique<HttpPasswordSignIn>(*services->identity_pipeline_,
+                                                            cfg.endpoints.authority_host, services->arm_scope());
   return services;
 }
 

@@ -17,6 +17,7 @@
 #include "daemon/azure/credential_factory.hpp"
 #include "daemon/azure/graph_client.hpp"
 #include "daemon/azure/key_vault_client.hpp"
+#include "daemon/azure/password_sign_in.hpp"
 #include "daemon/azure/token_source.hpp"
 #include "daemon/core/clock.hpp"
 #include "daemon/core/log.hpp"
@@ -58,6 +59,7 @@ class AzureServices {
   KeyVaultClient& key_vault() { return *key_vault_; }
   GraphClient& graph() { return *graph_; }
   AcrClient& acr() { return *acr_; }
+  PasswordSignIn& sign_in() { return *sign_in_; }
   // Cached tokens for any scope ("https://management.azure.com/.default").
   TokenSource& tokens();
   const AzureConfig& config() const { return config_; }
@@ -81,6 +83,7 @@ class AzureServices {
   std::unique_ptr<KeyVaultClient> key_vault_;
   std::unique_ptr<GraphClient> graph_;
   std::unique_ptr<AcrClient> acr_;
+  std::unique_ptr<PasswordSignIn> sign_in_;
 };
 
 }  // namespace aci::azure

@@ -41,17 +41,28 @@ void read_positive(YamlFields& fields, std::string_view key, std::chrono::millis
   if (out <= std::chrono::milliseconds::zero()) fields.error(key, "must be positive");
 }
 
+void read_backoff(YamlFields fields, std::chrono::milliseconds& base, std::chrono::milliseconds& max) {
+  read_positive(fields, "base", base);
+  read_positive(fields, "max", max);
+  if (max < base) fields.error("max", "must not be less than backoff.base");
+  fields.finish();
+}
+
 void read_container_groups(YamlFields fields, ContainerGroupsConfig& groups) {
   std::int64_t workers = static_cast<std::int64_t>(groups.workers);
   fields.read("workers", workers, 1, 64);
   groups.workers = static_cast<std::size_t>(workers);
   read_positive(fields, "resyncPeriod", groups.resync_period);
   read_positive(fields, "instanceViewPeriod", groups.instance_view_period);
-  auto backoff = fields.map("backoff");
-  read_positive(backoff, "base", groups.backoff_base);
-  read_positive(backoff, "max", groups.backoff_max);
-  if (groups.backoff_max < groups.backoff_base) backoff.error("max", "must not be less than backoff.base");
-  backoff.finish();
+  read_backoff(fields.map("backoff"), groups.backoff_base, groups.backoff_max);
+  fields.finish();
+}
+
+void read_credential_rotations(YamlFields fields, CredentialRotationsConfig& rotations) {
+  read_positive(fields, "verifyTimeout", rotations.verify_timeout);
+  read_positive(fields, "rolloutTimeout", rotations.rollout_timeout);
+  read_positive(fields, "pollInterval", rotations.poll_interval);
+  read_backoff(fields.map("backoff"), rotations.backoff_base, rotations.backoff_max);
   fields.finish();
 }
 
@@ -76,6 +87,7 @@ Expected<Config, std::vector<FieldError>> parse_config(const std::string& text, 
   read_specs(top.map("specs"), config.specs);
   read_status(top.map("status"), config.status_directory);
   read_container_groups(top.map("containerGroups"), config.container_groups);
+  read_credential_rotations(top.map("credentialRotations"), config.credential_rotations);
   azure::read_azure_config(top.map("azure"), config.azure);
   top.finish();
   if (!errors.empty()) return unexpected(std::move(errors));

@@ -37,6 +37,19 @@ struct ContainerGroupsConfig {
   std::chrono::milliseconds instance_view_period{std::chrono::minutes(10)};
 };
 
+// How CredentialRotations run (docs/rotation.md).
+struct CredentialRotationsConfig {
+  // How long a new password may take to work (Entra propagation) before the rotation fails.
+  std::chrono::milliseconds verify_timeout{std::chrono::minutes(5)};
+  // How long one roll-out batch may take to run the new password before the roll-out halts.
+  std::chrono::milliseconds rollout_timeout{std::chrono::minutes(15)};
+  // How often a verification or a roll-out batch is looked at again.
+  std::chrono::milliseconds poll_interval{std::chrono::seconds(2)};
+  // Retries of a failed rotation.
+  std::chrono::milliseconds backoff_base{std::chrono::seconds(30)};
+  std::chrono::milliseconds backoff_max{std::chrono::hours(1)};
+};
+
 struct Config {
   ServerConfig server;
   // The acioperator.io/owner tag value: which operator instance a group belongs to.
@@ -44,6 +57,7 @@ struct Config {
   SpecsConfig specs;
   std::string status_directory;  // empty: status is served at /status only
   ContainerGroupsConfig container_groups;
+  CredentialRotationsConfig credential_rotations;
   azure::AzureConfig azure;
   log::Level log_level = log::Level::info;
   // How long in-flight work may take to finish after SIGTERM before the daemon exits anyway.

@@ -28,10 +28,13 @@ ContainerGroupController::ContainerGroupController(const boost::asio::any_io_exe
                                                    const ContainerGroupControllerOptions& options)
     : executor_(executor),
       specs_(dependencies.specs),
+      status_(dependencies.status),
       group_metrics_(dependencies.group_metrics),
       // Within a resync period the cache answers; each resync pass reads every secret again.
       secrets_(dependencies.key_vault, dependencies.clock, options.resync_period),
-      reconciler_(dependencies.specs, dependencies.arm, secrets_, dependencies.status, dependencies.group_metrics,
+      arm_(dependencies.arm),
+      reconciler_(dependencies.specs, dependencies.arm, secrets_, dependencies.pins, dependencies.status,
+                  dependencies.group_metrics,
                   dependencies.clock, logger.child("containergroup"), {options.owner, options.operation_timeout}),
       controller_(executor, dependencies.clock, dispatch_, dependencies.controller_metrics,
                   logger.child("controller"), controller_options(options)),
@@ -43,6 +46,35 @@ ContainerGroupController::~ContainerGroupController() = default;
 
 void ContainerGroupController::enqueue(const std::string& key) {
   if (key.starts_with(std::string(model::kContainerGroupKind) + "/")) controller_.queue().add(key);
+}
+
+boost::asio::awaitable<void> ContainerGroupController::observe(const std::string& key) {
+  const auto managed = reconciler_.managed().find(key);
+  if (managed == reconciler_.managed().end()) co_return;
+  const auto& target = managed->second.azure;
+  const azure::ContainerGroupRef ref{target.subscription_id, target.resource_group, target.name};
+  auto actual = co_await arm_.get_container_group(ref);
+  if (actual) reconciler_.record_observed(key, *actual);
+}
+
+GroupRolloutView ContainerGroupController::rollout_view(const std::string& key, const model::KeyVaultRef& ref) const {
+  GroupRolloutView view;
+  const auto* deployed = reconciler_.deployed_versions(key);
+  if (deployed == nullptr) return view;
+  view.seen = true;
+  if (const auto version = deployed->find(ref.to_string()); version != deployed->end()) view.version = version->second;
+  const auto phase = group_metrics_.phase(key);
+  view.ready = phase == metrics::GroupPhase::ready;
+  // A deployment that ended Failed, or a group we may not write, halts a roll-out; an
+  // Azure error on the way is retried by the reconciler until the batch times out.
+  const auto* status = status_.find(key);
+  if (status == nullptr) return view;
+  const auto* ready = app::find_condition(*status, "Ready");
+  const bool deployment_failed = (ready != nullptr && ready->value("reason", "") == "DeploymentFailed") ||
+                                 status->value("provisioningState", "") == "Failed";
+  if (deployment_failed || phase == metrics::GroupPhase::conflict)
+    view.failure = status->value("lastError", std::string("provisioningState Failed"));
+  return view;
 }
 
 void ContainerGroupController::start() {

@@ -16,6 +16,7 @@
 #include "daemon/azure/key_vault_client.hpp"
 #include "daemon/controllers/container_group_reconciler.hpp"
 #include "daemon/controllers/container_group_resync.hpp"
+#include "daemon/controllers/secret_pins.hpp"
 #include "daemon/controllers/secret_resolver.hpp"
 #include "daemon/core/clock.hpp"
 #include "daemon/core/controller.hpp"
@@ -27,6 +28,14 @@
 #include "daemon/app/status_store.hpp"
 
 namespace aci::controllers {
+
+// What a credential roll-out needs to know about one dependent group.
+struct GroupRolloutView {
+  bool seen = false;    // reconciled since start
+  std::string version;  // the version of the asked secret it runs; "" while waiting for its batch
+  bool ready = false;   // provisioned and running
+  std::string failure;  // why it failed, when it did
+};
 
 struct ContainerGroupControllerOptions {
   std::string owner;
@@ -45,6 +54,7 @@ class ContainerGroupController {
     const source::SpecStore& specs;
     azure::ArmClient& arm;
     azure::KeyVaultClient& key_vault;
+    const SecretPins& pins;
     app::StatusStore& status;
     metrics::ControllerMetrics& controller_metrics;
     metrics::ContainerGroupMetrics& group_metrics;
@@ -59,6 +69,12 @@ class ContainerGroupController {
 
   // Queues a key the source says may have changed (ContainerGroup keys only; others are ignored).
   void enqueue(const std::string& key);
+
+  // Reads the group of `key` now and records its instance view in its status (for a
+  // roll-out waiting for a group to run). Does nothing for a key not reconciled yet.
+  boost::asio::awaitable<void> observe(const std::string& key);
+
+  GroupRolloutView rollout_view(const std::string& key, const model::KeyVaultRef& ref) const;
 
   // Starts the workers and the periodic loops.
   void start();
@@ -75,8 +91,10 @@ class ContainerGroupController {
  private:
   boost::asio::any_io_executor executor_;
   const source::SpecStore& specs_;
+  app::StatusStore& status_;
   metrics::ContainerGroupMetrics& group_metrics_;
   SecretResolver secrets_;
+  azure::ArmClient& arm_;
   ContainerGroupReconciler reconciler_;
   std::unique_ptr<core::ConvergeOnce> once_;
   // The controller calls through here: the reconciler, or once_ wrapping it.

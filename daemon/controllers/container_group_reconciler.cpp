@@ -37,7 +37,7 @@ std::map<std::string, std::string> foreign_tags(const nlohmann::json& group) {
   std::map<std::string, std::string> tags;
   if (!group.contains("tags") || !group["tags"].is_object()) return tags;
   for (const auto& [name, value] : group["tags"].items()) {
-    if (name == model::kOwnerTag || name == model::kSpecHashTag || name == model::kDeletionPolicyTag) continue;
+    if (name.starts_with(model::kOurTagPrefix)) continue;
     if (value.is_string()) tags[name] = value.get<std::string>();
   }
   return tags;
@@ -63,12 +63,14 @@ std::string orphan_key(const model::AzureTarget& target) {
 }
 
 ContainerGroupReconciler::ContainerGroupReconciler(const source::SpecStore& specs, azure::ArmClient& arm,
-                                                   SecretResolver& secrets, app::StatusStore& status,
+                                                   SecretResolver& secrets, const SecretPins& pins,
+                                                   app::StatusStore& status,
                                                    metrics::ContainerGroupMetrics& metrics, const core::Clock& clock,
                                                    log::Logger logger, ContainerGroupReconcilerOptions options)
     : specs_(specs),
       arm_(arm),
       secrets_(secrets),
+      pins_(pins),
       status_(status),
       metrics_(metrics),
       clock_(clock),
@@ -109,6 +111,7 @@ boost::asio::awaitable<Result> ContainerGroupReconciler::reconcile(const std::st
   auto result = co_await reconcile_removal(key, target);
   if (result.kind() == Result::Kind::done) {
     managed_.erase(key);
+    deployed_.erase(key);
     status_.remove(key);
     metrics_.forget(key);
   }
@@ -123,16 +126,6 @@ boost::asio::awaitable<Result> ContainerGroupReconciler::reconcile_spec(const st
     record_failure(key, GroupPhase::invalid, "Synced", "InvalidSpec", spec_error);
     co_return Result::done();
   }
-  const auto secrets = co_await secrets_.resolve(group.secret_refs());
-  if (!secrets) {
-    record_failure(key, GroupPhase::failed, "CredentialsCurrent", "SecretUnavailable", secrets.error());
-    co_return Result::retry(secrets.error());
-  }
-  auto body = model::build_arm_body(group, *secrets, options_.owner);
-  if (!body) {
-    record_failure(key, GroupPhase::invalid, "Synced", "InvalidSpec", body.error());
-    co_return Result::terminal(body.error());
-  }
   const auto ref = ref_of(group.azure);
   auto actual = co_await arm_.get_container_group(ref);
   if (!actual && actual.error().kind != azure::AzureErrorKind::not_found) {
@@ -144,6 +137,19 @@ boost::asio::awaitable<Result> ContainerGroupReconciler::reconcile_spec(const st
     // Someone is deleting it: ARM refuses writes until it is gone; then it is recreated.
     metrics_.set_phase(key, GroupPhase::progressing);
     co_return Result::requeue_after(kDeletingPoll);
+  }
+  // The rotation enqueues the group again when it releases a version or admits it.
+  const auto pinned = pinned_versions(key, group, actual ? &*actual : nullptr);
+  if (!pinned) co_return Result::done();
+  const auto secrets = co_await secrets_.resolve(group.secret_refs(), *pinned);
+  if (!secrets) {
+    record_failure(key, GroupPhase::failed, "CredentialsCurrent", "SecretUnavailable", secrets.error());
+    co_return Result::retry(secrets.error());
+  }
+  auto body = model::build_arm_body(group, *secrets, options_.owner);
+  if (!body) {
+    record_failure(key, GroupPhase::invalid, "Synced", "InvalidSpec", body.error());
+    co_return Result::terminal(body.error());
   }
   const auto plan = plan_container_group(group, *body, actual ? &*actual : nullptr, options_.owner);
   if (plan.action == PlanAction::none) {
@@ -187,6 +193,29 @@ boost::asio::awaitable<Result> ContainerGroupReconciler::reconcile_spec(const st
   }
   record_synced(key, group, outcome->resource, *secrets);
   co_return Result::done();
+}
+
+std::optional<std::map<model::KeyVaultRef, std::string>> ContainerGroupReconciler::pinned_versions(
+    const std::string& key, const model::ContainerGroup& group, const nlohmann::json* actual) {
+  std::map<model::KeyVaultRef, std::string> pinned;
+  for (const auto& secret_ref : group.secret_refs()) {
+    const auto running = actual != nullptr ? model::deployed_secret_version(*actual, secret_ref) : std::string();
+    const auto decision = pins_.decide(secret_ref, key, actual != nullptr, running);
+    if (decision.kind == PinDecision::Kind::version) pinned[secret_ref] = decision.version;
+    if (decision.kind != PinDecision::Kind::wait) continue;
+    const auto message = pins_.released(secret_ref).empty()
+                             ? "waiting for the CredentialRotation of " + secret_ref.to_string() +
+                                   " to release a verified version"
+                             : "waiting for its turn in the roll-out of " + secret_ref.to_string();
+    const auto now = clock_.now();
+    status_.update(key, [&](nlohmann::json& status) {
+      app::set_condition(status, "CredentialsCurrent", "False", "AwaitingRollout", message, now);
+    });
+    if (actual == nullptr) metrics_.set_phase(key, GroupPhase::progressing);
+    deployed_[key] = {};
+    return std::nullopt;
+  }
+  return pinned;
 }
 
 boost::asio::awaitable<Expected<azure::OperationOutcome, azure::AzureError>> ContainerGroupReconciler::apply(
@@ -274,15 +303,28 @@ void ContainerGroupReconciler::record_synced(const std::string& key, const model
     status["fqdn"] = text_at(actual, nlohmann::json::json_pointer("/properties/ipAddress/fqdn"));
     status["ipAddress"] = text_at(actual, nlohmann::json::json_pointer("/properties/ipAddress/ip"));
     status["specHash"] = text_at(actual, nlohmann::json::json_pointer("/tags/acioperator.io~1spec-hash"));
-    status["secretVersions"] = model::secret_versions(group, secrets);
+    status["secretVersions"] = deployed_[key] = model::secret_versions(group, secrets);
     status["lastSyncTime"] = azure::format_iso8601(now);
     status.erase("lastError");
     app::set_condition(status, "Synced", "True", "Synced", "the group in Azure equals its spec", now);
     app::set_condition(status, "CredentialsCurrent", "True", "SecretsResolved",
-                          "the group uses the latest version of every referenced secret", now);
+                          "the group runs the version of every referenced secret it should", now);
   });
   drifting_.erase(key);
   record_instance_view(key, actual, true);
+}
+
+void ContainerGroupReconciler::record_observed(const std::string& key, const nlohmann::json& actual) {
+  const auto* status = status_.find(key);
+  if (status == nullptr) return;
+  const auto hash = text_at(actual, nlohmann::json::json_pointer("/tags/acioperator.io~1spec-hash"));
+  if (hash.empty() || hash != status->value("specHash", std::string())) return;
+  record_instance_view(key, actual);
+}
+
+const std::map<std::string, std::string>* ContainerGroupReconciler::deployed_versions(const std::string& key) const {
+  const auto found = deployed_.find(key);
+  return found == deployed_.end() ? nullptr : &found->second;
 }
 
 void ContainerGroupReconciler::record_instance_view(const std::string& key, const nlohmann::json& actual,

@@ -6,17 +6,20 @@
 // long-running operation and records status and metrics. A key whose spec is gone is
 // handled by the deletion policy the spec last had (or its tag says, for a group found
 // in Azure with no spec). Nothing is written in DetectOnly mode, to a group owned by
-// someone else, or for a spec that fails to validate. Use on the executor's thread.
+// someone else, or for a spec that fails to validate. A secret under rotation is used
+// at the version SecretPins decides. Use on the executor's thread.
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 
 #include "daemon/azure/arm_client.hpp"
 #include "daemon/controllers/container_group_plan.hpp"
+#include "daemon/controllers/secret_pins.hpp"
 #include "daemon/controllers/secret_resolver.hpp"
 #include "daemon/core/clock.hpp"
 #include "daemon/core/log.hpp"
@@ -46,7 +49,7 @@ std::string orphan_key(const model::AzureTarget& target);
 class ContainerGroupReconciler final : public core::Reconciler {
  public:
   ContainerGroupReconciler(const source::SpecStore& specs, azure::ArmClient& arm, SecretResolver& secrets,
-                           app::StatusStore& status, metrics::ContainerGroupMetrics& metrics,
+                           const SecretPins& pins, app::StatusStore& status, metrics::ContainerGroupMetrics& metrics,
                            const core::Clock& clock, log::Logger logger, ContainerGroupReconcilerOptions options);
 
   boost::asio::awaitable<core::Result> reconcile(const std::string& key) override;
@@ -59,9 +62,18 @@ class ContainerGroupReconciler final : public core::Reconciler {
   // `synced`: the reconciler itself just made the group equal its spec.
   void record_instance_view(const std::string& key, const nlohmann::json& actual, bool synced = false);
 
+  // Records a GET made outside a reconcile (a roll-out watching a group), unless it
+  // predates the reconciler's last write: its spec-hash tag differs from the status'.
+  void record_observed(const std::string& key, const nlohmann::json& actual);
+
+  // "vault/secret" -> version each group was last found or made to run, for keys
+  // reconciled since start; an empty map for a group waiting for its roll-out batch.
+  const std::map<std::string, std::string>* deployed_versions(const std::string& key) const;
+
   // The spec's Azure target for every key reconciled so far (for the resync and the
   // instance-view poller).
   const std::map<std::string, ManagedTarget>& managed() const noexcept { return managed_; }
+  const SecretPins& pins() const noexcept { return pins_; }
 
  private:
   boost::asio::awaitable<core::Result> reconcile_spec(const std::string& key, const model::ContainerGroup& group,
@@ -71,6 +83,10 @@ class ContainerGroupReconciler final : public core::Reconciler {
       const model::ContainerGroup& group, const Plan& plan, const nlohmann::json& body);
   void record_synced(const std::string& key, const model::ContainerGroup& group, const nlohmann::json& actual,
                      const model::ResolvedSecrets& secrets);
+  // Pinned versions for the group's references; nullopt (status recorded) when it must wait.
+  std::optional<std::map<model::KeyVaultRef, std::string>> pinned_versions(const std::string& key,
+                                                                          const model::ContainerGroup& group,
+                                                                          const nlohmann::json* actual);
   void record_failure(const std::string& key, metrics::GroupPhase phase, std::string_view condition,
                       std::string_view reason, const std::string& message);
   // True when a spec other than `except_key` declares `target` (a rename, not a removal).
@@ -79,6 +95,7 @@ class ContainerGroupReconciler final : public core::Reconciler {
   const source::SpecStore& specs_;
   azure::ArmClient& arm_;
   SecretResolver& secrets_;
+  const SecretPins& pins_;
   app::StatusStore& status_;
   metrics::ContainerGroupMetrics& metrics_;
   const core::Clock& clock_;
@@ -86,6 +103,7 @@ class ContainerGroupReconciler final : public core::Reconciler {
   ContainerGroupReconcilerOptions options_;
   std::map<std::string, ManagedTarget> managed_;
   std::map<std::string, ManagedTarget> orphans_;
+  std::map<std::string, std::map<std::string, std::string>> deployed_;
   std::set<std::string> drifting_;  // keys whose drift was counted and not yet corrected
 };
 

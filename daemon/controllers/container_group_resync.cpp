@@ -54,7 +54,8 @@ asio::awaitable<void> ContainerGroupResync::resync_loop() {
 }
 
 asio::awaitable<std::vector<std::string>> ContainerGroupResync::resync_once() {
-  const auto survey = co_await survey_container_groups(specs_, arm_, secrets_, options_.owner, logger_);
+  const auto survey = co_await survey_container_groups(specs_, arm_, secrets_, reconciler_.pins(),
+                                                       options_.owner, logger_);
   std::vector<std::string> queued;
   for (const auto& item : survey.items) {
     if (item.orphan) {

@@ -67,11 +67,22 @@ model::DeletionPolicy deletion_policy_tag(const nlohmann::json& item) {
 }
 
 SurveyItem compare(const Declared& declared, const nlohmann::json* actual, SecretResolver& secrets,
-                   const std::string& owner) {
+                   const SecretPins& pins, const std::string& owner) {
   SurveyItem item;
   item.key = declared.key;
   item.target = declared.group.azure;
-  const auto resolved = secrets.cached(declared.group.secret_refs());
+  auto resolved = secrets.cached(declared.group.secret_refs());
+  // A secret under rotation is compared at the version the group may run. Only its
+  // version matters here: ARM never returns secret values, so the plan cannot see them.
+  for (const auto& ref : declared.group.secret_refs()) {
+    const auto running = actual != nullptr ? model::deployed_secret_version(*actual, ref) : std::string();
+    const auto decision = pins.decide(ref, declared.key, actual != nullptr, running);
+    if (decision.kind == PinDecision::Kind::wait) {
+      item.plan = Plan{};  // nothing to do until the rotation enqueues it in its turn
+      return item;
+    }
+    if (decision.kind == PinDecision::Kind::version && resolved.contains(ref)) resolved[ref].version = decision.version;
+  }
   auto body = model::build_arm_body(declared.group, resolved, owner);
   if (!body) {
     item.error = body.error();
@@ -84,8 +95,8 @@ SurveyItem compare(const Declared& declared, const nlohmann::json* actual, Secre
 }  // namespace
 
 boost::asio::awaitable<Survey> survey_container_groups(const source::SpecStore& specs, azure::ArmClient& arm,
-                                                       SecretResolver& secrets, const std::string& owner,
-                                                       const log::Logger& logger) {
+                                                       SecretResolver& secrets, const SecretPins& pins,
+                                                       const std::string& owner, const log::Logger& logger) {
   const auto declarations = collect(specs);
   const std::vector<model::KeyVaultRef> refs(declarations.secrets.begin(), declarations.secrets.end());
   if (auto refreshed = co_await secrets.refresh(refs); !refreshed)
@@ -113,7 +124,7 @@ boost::asio::awaitable<Survey> survey_container_groups(const source::SpecStore& 
     for (const auto& group : *listed) by_name[lower(string_member(group, "name"))] = &group;
     for (const auto& spec : declared) {
       const auto found = by_name.find(lower(spec.group.azure.name));
-      survey.items.push_back(compare(spec, found == by_name.end() ? nullptr : found->second, secrets, owner));
+      survey.items.push_back(compare(spec, found == by_name.end() ? nullptr : found->second, secrets, pins, owner));
     }
     for (const auto& group : *listed) {
       if (model::ownership_of(group, owner) != model::Ownership::Ours) continue;

@@ -11,6 +11,7 @@
 
 #include "daemon/azure/arm_client.hpp"
 #include "daemon/controllers/container_group_plan.hpp"
+#include "daemon/controllers/secret_pins.hpp"
 #include "daemon/controllers/secret_resolver.hpp"
 #include "daemon/core/log.hpp"
 #include "daemon/model/container_group.hpp"
@@ -36,7 +37,8 @@ struct Survey {
 };
 
 boost::asio::awaitable<Survey> survey_container_groups(const source::SpecStore& specs, azure::ArmClient& arm,
-                                                       SecretResolver& secrets, const std::string& owner,
+                                                       SecretResolver& secrets, const SecretPins& pins,
+                                                       const std::string& owner,
                                                        const log::Logger& logger);
 
 }  // namespace aci::controllers

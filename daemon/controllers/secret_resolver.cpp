@@ -6,13 +6,13 @@ SecretResolver::SecretResolver(azure::KeyVaultClient& key_vault, const core::Clo
     : key_vault_(key_vault), clock_(clock), max_age_(max_age) {}
 
 boost::asio::awaitable<Expected<model::ResolvedSecrets, std::string>> SecretResolver::resolve(
-    const std::vector<model::KeyVaultRef>& refs) {
-  co_return co_await read(refs, false);
+    const std::vector<model::KeyVaultRef>& refs, const std::map<model::KeyVaultRef, std::string>& pinned) {
+  co_return co_await read(refs, false, pinned);
 }
 
 boost::asio::awaitable<Expected<model::ResolvedSecrets, std::string>> SecretResolver::refresh(
     const std::vector<model::KeyVaultRef>& refs) {
-  co_return co_await read(refs, true);
+  co_return co_await read(refs, true, {});
 }
 
 model::ResolvedSecrets SecretResolver::cached(const std::vector<model::KeyVaultRef>& refs) const {
@@ -24,10 +24,31 @@ model::ResolvedSecrets SecretResolver::cached(const std::vector<model::KeyVaultR
 }
 
 boost::asio::awaitable<Expected<model::ResolvedSecrets, std::string>> SecretResolver::read(
-    const std::vector<model::KeyVaultRef>& refs, bool force) {
+    const std::vector<model::KeyVaultRef>& refs, bool force, const std::map<model::KeyVaultRef, std::string>& pinned) {
   model::ResolvedSecrets resolved;
   std::string failures;
   for (const auto& ref : refs) {
+    if (const auto pin = pinned.find(ref); pin != pinned.end()) {
+      const auto cached = cache_.find(ref);
+      if (cached != cache_.end() && cached->second.secret.version == pin->second) {
+        resolved[ref] = cached->second.secret;
+        continue;
+      }
+      auto known = versions_.find({ref, pin->second});
+      if (known == versions_.end()) {
+        ++reads_;
+        auto secret = co_await key_vault_.get_secret(ref.vault, ref.secret, pin->second);
+        if (!secret) {
+          if (!failures.empty()) failures += "; ";
+          failures += "Key Vault secret " + ref.to_string() + " version " + pin->second + ": " +
+                      secret.error().to_string();
+          continue;
+        }
+        known = versions_.emplace(std::pair{ref, pin->second}, std::move(secret->value)).first;
+      }
+      resolved[ref] = model::ResolvedSecret{known->second, pin->second};
+      continue;
+    }
     const auto cached = cache_.find(ref);
     if (!force && cached != cache_.end() && clock_.steady_now() - cached->second.fetched < max_age_) {
       resolved[ref] = cached->second.secret;

@@ -10,6 +10,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "daemon/azure/key_vault_client.hpp"
@@ -25,8 +26,10 @@ class SecretResolver {
 
   // The secrets `refs` name, from the cache where fresh. Fails with a message naming
   // each reference that could not be read and why (never a value).
+  // `pinned` names references to read at one version instead of the latest (a secret
+  // under rotation, see SecretPins); a version never changes, so those stay cached.
   boost::asio::awaitable<Expected<model::ResolvedSecrets, std::string>> resolve(
-      const std::vector<model::KeyVaultRef>& refs);
+      const std::vector<model::KeyVaultRef>& refs, const std::map<model::KeyVaultRef, std::string>& pinned = {});
 
   // Reads `refs` again whatever their age; failures keep the cached entry and are
   // reported in the result as in resolve().
@@ -45,13 +48,14 @@ class SecretResolver {
     core::SteadyTime fetched;
   };
 
-  boost::asio::awaitable<Expected<model::ResolvedSecrets, std::string>> read(const std::vector<model::KeyVaultRef>& refs,
-                                                                             bool force);
+  boost::asio::awaitable<Expected<model::ResolvedSecrets, std::string>> read(
+      const std::vector<model::KeyVaultRef>& refs, bool force, const std::map<model::KeyVaultRef, std::string>& pinned);
 
   azure::KeyVaultClient& key_vault_;
   const core::Clock& clock_;
   core::Duration max_age_;
   std::map<model::KeyVaultRef, Entry> cache_;
+  std::map<std::pair<model::KeyVaultRef, std::string>, std::string> versions_;  // (ref, version) -> value
   std::size_t reads_ = 0;
 };
 

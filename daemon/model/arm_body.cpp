@@ -89,8 +89,20 @@ Expected<nlohmann::json, std::string> build_arm_body(const ContainerGroup& group
   tags[std::string(kOwnerTag)] = owner;
   tags[std::string(kSpecHashTag)] = *hash;
   tags[std::string(kDeletionPolicyTag)] = std::string(to_string(group.policy.deletion));
+  for (const auto& ref : group.secret_refs()) tags[secret_version_tag(ref)] = secrets.at(ref).version;
   body["tags"] = std::move(tags);
   return body;
+}
+
+std::string secret_version_tag(const KeyVaultRef& ref) {
+  return std::string(kOurTagPrefix) + "secret-version." + ref.vault + "." + ref.secret;
+}
+
+std::string deployed_secret_version(const nlohmann::json& group, const KeyVaultRef& ref) {
+  const auto tags = group.find("tags");
+  if (tags == group.end() || !tags->is_object()) return "";
+  const auto tag = tags->find(secret_version_tag(ref));
+  return tag != tags->end() && tag->is_string() ? tag->get<std::string>() : "";
 }
 
 }  // namespace aci::model

@@ -22,8 +22,16 @@ inline constexpr std::string_view kSpecHashTag = "acioperator.io/spec-hash";
 // The spec's deletion policy, so a group whose spec vanished while the daemon was
 // down is still handled the way its spec said.
 inline constexpr std::string_view kDeletionPolicyTag = "acioperator.io/deletion-policy";
+// Every tag we stamp starts with this; spec.tags may not.
+inline constexpr std::string_view kOurTagPrefix = "acioperator.io/";
 
-// Tags = spec.tags + owner + spec hash + deletion policy. Fails, naming the references (never a
+// The tag holding the version of `ref` a group runs ("acioperator.io/secret-version.<vault>.<secret>"),
+// so a credential roll-out interrupted by a restart knows which groups already moved.
+std::string secret_version_tag(const KeyVaultRef& ref);
+// The version of `ref` that `group` (an ARM resource) was deployed with; "" when untagged.
+std::string deployed_secret_version(const nlohmann::json& group, const KeyVaultRef& ref);
+
+// Tags = spec.tags + owner + spec hash + deletion policy + each secret's version. Fails, naming the references (never a
 // value), when `secrets` lacks one the group needs.
 Expected<nlohmann::json, std::string> build_arm_body(const ContainerGroup& group, const ResolvedSecrets& secrets,
                                                      const std::string& owner);

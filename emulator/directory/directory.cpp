@@ -94,6 +94,7 @@ json password_json(const PasswordCredential& p) {
            {"secretSha256", p.secret_sha256}, {"startDateTime", time_json(p.start)}, {"endDateTime", time_json(p.end)},
            {"added", time_json(p.added)}};
   if (p.removed) out["removed"] = time_json(*p.removed);
+  if (p.rejected) out["rejected"] = true;
   return out;
 }
 
@@ -107,6 +108,7 @@ PasswordCredential password_from(const json& j) {
   p.end = time_from(j.value("endDateTime", json()));
   p.added = time_from(j.value("added", json()));
   if (j.contains("removed")) p.removed = time_from(j["removed"]);
+  p.rejected = j.value("rejected", false);
   return p;
 }
 
@@ -184,6 +186,7 @@ NewPassword Directory::add_password(Application& application, bool on_service_pr
   credential.start = start.value_or(now);
   credential.end = end.value_or(credential.start + kDefaultPasswordLifetime);
   credential.added = now;
+  credential.rejected = reject_new_passwords_;
   (on_service_principal ? application.sp_passwords : application.passwords).push_back(credential);
   return result;
 }
@@ -288,6 +291,7 @@ Expected<const Application*, SignInError> Directory::resolve_client(std::string_
 }
 
 bool Directory::password_usable(const PasswordCredential& credential, TimePoint now) const {
+  if (credential.rejected) return false;
   if (now < credential.added + propagation_delay_) return false;
   if (credential.removed && now >= *credential.removed + propagation_delay_) return false;
   return now >= credential.start;
@@ -550,6 +554,7 @@ void Directory::reset() {
   applications_.clear();
   identities_.clear();
   role_assignments_.clear();
+  reject_new_passwords_ = false;
 }
 
 }  // namespace aci::emulator

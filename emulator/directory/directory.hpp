@@ -28,6 +28,7 @@ struct PasswordCredential {
   TimePoint end;
   TimePoint added;                   // usable from added + propagation delay
   std::optional<TimePoint> removed;  // usable until removed + propagation delay; hidden from Graph
+  bool rejected = false;             // added while rejectNewPasswords was set: never usable
 };
 
 struct CertificateCredential {
@@ -111,6 +112,10 @@ class Directory {
 
   void set_propagation_delay(std::chrono::seconds delay) { propagation_delay_ = delay; }
   std::chrono::seconds propagation_delay() const { return propagation_delay_; }
+  // While set, passwords added from then on are listed by Graph but never sign in or
+  // pull (a tenant policy refusing them): what a failed rotation looks like.
+  void set_reject_new_passwords(bool reject) { reject_new_passwords_ = reject; }
+  bool reject_new_passwords() const { return reject_new_passwords_; }
 
   // Building the world (seed, tests). Missing ids are generated; a duplicate id is refused.
   Expected<Tenant*, std::string> add_tenant(Tenant tenant);
@@ -170,6 +175,7 @@ class Directory {
   NowFunction now_;
   RandomSource& random_;
   std::chrono::seconds propagation_delay_;
+  bool reject_new_passwords_ = false;
   std::vector<Tenant> tenants_;
   std::vector<Application> applications_;
   std::vector<ManagedIdentity> identities_;

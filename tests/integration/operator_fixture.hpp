@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -97,6 +99,7 @@ class OperatorInstance {
   }
 
   const std::string& specs_dir() const { return specs_; }
+  unsigned short port() const { return port_; }
   const std::string& config_file() const { return config_; }
   ChildProcess& process() { return *process_; }
 

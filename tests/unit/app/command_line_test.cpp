@@ -35,5 +35,15 @@ TEST(CommandLineTest, ValidateTakesPathsAndNoConfig) {
   EXPECT_EQ(parse_command_line({"validate"}).error(), "validate needs at least one PATH");
 }
 
+TEST(CommandLineTest, RotateTakesOneNameAndTheConfig) {
+  auto line = parse_command_line({"rotate", "myregistry-pull", "--config", "a.yaml"});
+  ASSERT_TRUE(line) << line.error();
+  EXPECT_EQ(line->command, "rotate");
+  EXPECT_EQ(line->arguments, (std::vector<std::string>{"myregistry-pull"}));
+  EXPECT_EQ(parse_command_line({"rotate", "--config", "a.yaml"}).error(), "rotate needs exactly one NAME");
+  EXPECT_EQ(parse_command_line({"rotate", "a", "b", "--config", "a.yaml"}).error(), "rotate needs exactly one NAME");
+  EXPECT_EQ(parse_command_line({"rotate", "a"}).error(), "--config is required");
+}
+
 }  // namespace
 }  // namespace aci::app

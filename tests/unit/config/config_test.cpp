@@ -55,6 +55,28 @@ TEST(ConfigTest, MissingFileIsAnError) {
   EXPECT_EQ(config.error().front().to_string(), "/nonexistent/aci.yaml: cannot read the file");
 }
 
+TEST(ConfigTest, ReadsTheRotationKeysAndNamesBadOnes) {
+  auto config = parse_config(
+      "credentialRotations: {verifyTimeout: 30s, rolloutTimeout: 2m, pollInterval: 500ms,"
+      " backoff: {base: 5s, max: 10m}}\n",
+      "c.yaml");
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->credential_rotations.verify_timeout, std::chrono::seconds(30));
+  EXPECT_EQ(config->credential_rotations.rollout_timeout, std::chrono::minutes(2));
+  EXPECT_EQ(config->credential_rotations.poll_interval, std::chrono::milliseconds(500));
+  EXPECT_EQ(config->credential_rotations.backoff_base, std::chrono::seconds(5));
+  EXPECT_EQ(config->credential_rotations.backoff_max, std::chrono::minutes(10));
+
+  auto bad = parse_config("credentialRotations:\n  verifyTimeout: 0s\n  backoff: {base: 1m, max: 1s}\n  retries: 3\n",
+                          "c.yaml");
+  ASSERT_FALSE(bad);
+  std::string all;
+  for (const auto& error : bad.error()) all += error.to_string() + "\n";
+  EXPECT_NE(all.find("c.yaml:2: credentialRotations.verifyTimeout: must be positive"), std::string::npos) << all;
+  EXPECT_NE(all.find("credentialRotations.backoff.max: must not be less than backoff.base"), std::string::npos) << all;
+  EXPECT_NE(all.find("c.yaml:4: credentialRotations.retries: unknown key"), std::string::npos) << all;
+}
+
 }  // namespace
 }  // namespace aci::config
 

@@ -47,14 +47,20 @@ TEST(ModelArmBodyTest, BuildsTheContainerGroupBody) {
   EXPECT_FALSE(body.contains("identity"));
 }
 
-TEST(ModelArmBodyTest, TagsAreUserTagsPlusOwnerSpecHashAndDeletionPolicy) {
+TEST(ModelArmBodyTest, TagsAreUserTagsPlusOwnerSpecHashDeletionPolicyAndSecretVersions) {
   const auto group = parse_group(hello_yaml());
   const auto body = hello_body();
   const auto hash = spec_hash(group, hello_secrets());
   ASSERT_TRUE(hash);
   EXPECT_EQ(body["tags"], (nlohmann::json{{"team", "web"}, {"acioperator.io/owner", kOwner},
                                           {"acioperator.io/spec-hash", *hash},
-                                          {"acioperator.io/deletion-policy", "Delete"}}));
+                                          {"acioperator.io/deletion-policy", "Delete"},
+                                          {"acioperator.io/secret-version.mykeyvault.db-password", "v-db-1"},
+                                          {"acioperator.io/secret-version.mykeyvault.myregistry-pull-usr", "v-usr-1"},
+                                          {"acioperator.io/secret-version.mykeyvault.myregistry-pull-pwd", "v-pwd-1"}}));
+  EXPECT_EQ(deployed_secret_version(body, {"mykeyvault", "myregistry-pull-pwd"}), "v-pwd-1");
+  EXPECT_EQ(deployed_secret_version(body, {"mykeyvault", "absent"}), "");
+  EXPECT_EQ(deployed_secret_version(nlohmann::json::object(), {"mykeyvault", "db-password"}), "");
 }
 
 TEST(ModelArmBodyTest, SecretEnvValueIsSentOnlyAsSecureValue) {

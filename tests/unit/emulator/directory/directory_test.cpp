@@ -42,6 +42,25 @@ TEST_F(DirectoryTest, NewPasswordIsRefusedUntilPropagationDelayPasses) {
   EXPECT_EQ(later->object_id, app().service_principal_id);
 }
 
+TEST_F(DirectoryTest, PasswordsAddedWhileRejectingNeverSignIn) {
+  auto before = directory_.add_password(app(), false, "before");
+  directory_.set_reject_new_passwords(true);
+  auto during = directory_.add_password(app(), false, "during");
+  now_ += 10s;
+  EXPECT_TRUE(directory_.sign_in_with_secret("tenant-1", "app-1", before.secret_text));
+  auto refused = directory_.sign_in_with_secret("tenant-1", "app-1", during.secret_text);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().aadsts, 7000215);
+  EXPECT_FALSE(directory_.check_password("app-1", during.secret_text));
+  directory_.set_reject_new_passwords(false);
+  EXPECT_FALSE(directory_.check_password("app-1", during.secret_text));  // stays refused once added so
+
+  Directory reloaded([this] { return now_; }, random_, 5s);
+  ASSERT_TRUE(reloaded.load(directory_.save()));
+  EXPECT_FALSE(reloaded.check_password("app-1", during.secret_text));
+  EXPECT_TRUE(reloaded.check_password("app-1", before.secret_text));
+}
+
 TEST_F(DirectoryTest, SecretTextIsNeverStored) {
   auto password = directory_.add_password(app(), false, "p1");
   EXPECT_EQ(directory_.save().dump().find(password.secret_text), std::string::npos);
