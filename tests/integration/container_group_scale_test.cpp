@@ -144,8 +144,10 @@ TEST_F(ContainerGroupScaleTest, UnchangedGroupsCostOneListPerResourceGroupPerRes
   std::this_thread::sleep_for(10s);
   const int lists = request_count(emulator, "GET containerGroups (list)");
   const int gets = request_count(emulator, "GET containerGroups");
-  EXPECT_EQ(lists % kResourceGroups, 0) << lists;
-  EXPECT_GE(lists, 3 * kResourceGroups);  // a pass every 2 s
+  // A pass every 2 s, one list per resource group each: five passes in 10 s, and one
+  // more may straddle the window's edges.
+  EXPECT_GE(lists, 3 * kResourceGroups);
+  EXPECT_LE(lists, 6 * kResourceGroups);
   EXPECT_EQ(request_count(emulator, "PUT containerGroups"), 0);
   EXPECT_EQ(request_count(emulator, "PATCH containerGroups"), 0);
   EXPECT_EQ(request_count(emulator, "DELETE containerGroups"), 0);
