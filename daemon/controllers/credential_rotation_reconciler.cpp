@@ -363,8 +363,12 @@ boost::asio::awaitable<Result> CredentialRotationReconciler::handle_rejected(con
     auto restored = co_await deps_.key_vault.set_secret(r.key_vault, r.password_secret, earlier->value, options);
     if (!restored) break;
     // The refused password was never released to a group (only verified ones are): take it back.
-    if (observed.current != nullptr && observed.current->display_name.starts_with(password_prefix(r)))
-      co_await deps_.graph.remove_password(r.application_object_id, observed.current_key);
+    if (observed.current != nullptr && observed.current->display_name.starts_with(password_prefix(r))) {
+      // If this fails, the password stays held by its version and is retired like any other.
+      auto removed = co_await deps_.graph.remove_password(r.application_object_id, observed.current_key);
+      if (!removed) logger_.warn("cannot remove the refused password", {{"keyId", observed.current_key},
+                                                                         {"error", removed.error().to_string()}});
+    }
     co_return fail(key, r, "VerificationFailed",
                    reason + "; the previous password (version " + it->version + ") stays in use");
   }
@@ -404,7 +408,9 @@ boost::asio::awaitable<Result> CredentialRotationReconciler::rotate(const std::s
   auto stored = co_await deps_.key_vault.set_secret(r.key_vault, r.password_secret, added->secret_text, options);
   if (!stored) {
     // Nothing holds the new password: take it back now rather than leave it to the orphan sweep.
-    co_await deps_.graph.remove_password(r.application_object_id, added->key_id);
+    auto removed = co_await deps_.graph.remove_password(r.application_object_id, added->key_id);
+    if (!removed) logger_.warn("cannot remove the unstored password; the orphan sweep will",
+                               {{"keyId", added->key_id}, {"error", removed.error().to_string()}});
     co_return fail(key, r, "StoreSecretFailed",
                    "writing Key Vault secret " + r.password_ref().to_string() + ": " + stored.error().to_string());
   }

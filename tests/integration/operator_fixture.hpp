@@ -66,8 +66,7 @@ class OperatorInstance {
  public:
   // `settings`: extra top-level YAML for the daemon (containerGroups:, owner:, ...).
   OperatorInstance(EmulatorInstance& emulator, const TempDir& dir, const std::string& settings,
-                   std::vector<std::string> extra_args = {})
-      : dir_(dir) {
+                   const std::vector<std::string>& extra_args = {}) {
     const auto secret_file = dir.write("client-secret", "demo-only-secret");
     specs_ = dir.path() + "/specs";
     std::filesystem::create_directories(specs_);
@@ -136,7 +135,6 @@ class OperatorInstance {
   std::string metrics() const { return plain_http("GET", "127.0.0.1", port_, "/metrics").body; }
 
  private:
-  const TempDir& dir_;
   std::string specs_;
   std::string config_;
   std::vector<std::string> arguments_;

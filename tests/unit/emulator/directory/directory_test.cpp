@@ -171,7 +171,7 @@ class DirectoryAssertionTest : public DirectoryTest {
     delete other_;
   }
 
-  std::string assertion(const crypto::KeyAndCertificate& signer, nlohmann::json header, nlohmann::json claims) {
+  std::string assertion(const crypto::KeyAndCertificate& signer, nlohmann::json header, const nlohmann::json& claims) {
     auto token = crypto::jwt_sign(std::move(header), claims, signer.key_pem);
     EXPECT_TRUE(token);
     return *token;
