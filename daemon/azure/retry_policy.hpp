@@ -56,7 +56,7 @@ class RetryPolicy {
   int retries() const noexcept { return retries_; }
 
  private:
-  const RetryOptions& options_;
+  RetryOptions options_;  // a copy: callers pass temporaries
   core::Backoff backoff_;
   int retries_ = 0;
 };
