@@ -60,7 +60,9 @@ for _ in $(seq 120); do
   kill -0 "$daemon_pid" 2>/dev/null || break
   groups='with_entries(select(.key | startswith("ContainerGroup/")))'
   total=$(curl -s http://127.0.0.1:9090/status | jq "$groups | length" 2>/dev/null || echo 0)
-  running=$(curl -s http://127.0.0.1:9090/status | jq "[$groups | .[] | select(.state == \"Running\")] | length" 2>/dev/null || echo 0)
+  # Running, or DetectOnly and reported (the example queue-worker is never created).
+  settled='.state == "Running" or ((.conditions // []) | any(.type == "Synced" and .reason == "DriftDetected"))'
+  running=$(curl -s http://127.0.0.1:9090/status | jq "[$groups | .[] | select($settled)] | length" 2>/dev/null || echo 0)
   [ "$total" -gt 0 ] && [ "$running" -eq "$total" ] && break
   sleep 1
 done

@@ -2,9 +2,9 @@
 # Static checks: clang-tidy over our C++ (settings in .clang-tidy), shellcheck over
 # the scripts, yamllint over the YAML we ship. Exits non-zero on any finding.
 #   scripts/lint.sh                   the whole tree (what CI runs)
-#   scripts/lint.sh --changed [BASE]  only files that differ from BASE (default main),
-#                                     committed or not; a changed header brings in the
-#                                     sources that include it
+#   scripts/lint.sh --changed [BASE]  clang-tidy only on files that differ from BASE
+#                                     (default main), committed or not; a changed header
+#                                     brings in the sources that include it
 #   scripts/lint.sh FILE.cpp...       clang-tidy on those sources only
 set -euo pipefail
 # shellcheck source=scripts/lib/setup.sh
@@ -15,18 +15,17 @@ cd "$ACI_ROOT"
 mode=all
 if [ "${1:-}" = "--changed" ]; then
   mode=changed
-  base="$(git merge-base "${2:-main}" HEAD)"
+  if ! base="$(git merge-base "${2:-main}" HEAD 2>/dev/null)"; then
+    aci_log "${2:-main} is not in this clone's history: checking the whole tree"
+    mode=all
+  fi
 elif [ "$#" -gt 0 ]; then
   mode=files
 fi
 
-# Keeps the lines of stdin that name a file changed since $base (every line in mode all).
+# Keeps the lines of stdin that name a file changed since $base.
 only_changed() {
-  if [ "$mode" = changed ]; then
-    grep -Fx -f <({ git diff --name-only --diff-filter=d "$base"; git ls-files --others --exclude-standard; } | sort -u) || true
-  else
-    cat
-  fi
+  grep -Fx -f <({ git diff --name-only --diff-filter=d "$base"; git ls-files --others --exclude-standard; } | sort -u) || true
 }
 
 cpp_sources() {
@@ -36,12 +35,12 @@ cpp_sources() {
 
 if [ "$mode" != files ]; then
   aci_log "shellcheck"
-  mapfile -t shell_files < <(git ls-files '*.sh' .ci/run | only_changed)
+  mapfile -t shell_files < <(git ls-files '*.sh' .ci/run)
   [ "${#shell_files[@]}" -eq 0 ] || shellcheck -x "${shell_files[@]}"
 
   aci_log "yamllint"
   # Helm templates are not YAML until rendered; the chart tests lint those.
-  mapfile -t yaml_files < <(git ls-files '*.yaml' '*.yml' | grep -v '^helm/.*/templates/' | only_changed)
+  mapfile -t yaml_files < <(git ls-files '*.yaml' '*.yml' | grep -v '^helm/.*/templates/')
   [ "${#yaml_files[@]}" -eq 0 ] || yamllint -s -c .yamllint "${yaml_files[@]}"
 fi
 

@@ -198,6 +198,8 @@ boost::asio::awaitable<Result> ContainerGroupReconciler::reconcile_spec(const st
 std::optional<std::map<model::KeyVaultRef, std::string>> ContainerGroupReconciler::pinned_versions(
     const std::string& key, const model::ContainerGroup& group, const nlohmann::json* actual) {
   std::map<model::KeyVaultRef, std::string> pinned;
+  // A DetectOnly group is never written, so it is compared with the latest versions.
+  if (group.policy.mode == model::PolicyMode::DetectOnly) return pinned;
   for (const auto& secret_ref : group.secret_refs()) {
     const auto running = actual != nullptr ? model::deployed_secret_version(*actual, secret_ref) : std::string();
     const auto decision = pins_.decide(secret_ref, key, actual != nullptr, running);

@@ -74,7 +74,8 @@ SurveyItem compare(const Declared& declared, const nlohmann::json* actual, Secre
   auto resolved = secrets.cached(declared.group.secret_refs());
   // A secret under rotation is compared at the version the group may run. Only its
   // version matters here: ARM never returns secret values, so the plan cannot see them.
-  for (const auto& ref : declared.group.secret_refs()) {
+  const bool detect_only = declared.group.policy.mode == model::PolicyMode::DetectOnly;
+  for (const auto& ref : detect_only ? std::vector<model::KeyVaultRef>{} : declared.group.secret_refs()) {
     const auto running = actual != nullptr ? model::deployed_secret_version(*actual, ref) : std::string();
     const auto decision = pins.decide(ref, declared.key, actual != nullptr, running);
     if (decision.kind == PinDecision::Kind::wait) {
