@@ -259,7 +259,8 @@ boost::asio::awaitable<Result> CredentialRotationReconciler::reconcile_rotation(
     app::set_condition(status, "Progressing", "False", "Settled",
                        "every dependent group runs the current password", now);
     if (progress.failures == 0)
-      app::set_condition(status, "Degraded", "False", "Healthy", "the last rotation succeeded", now);
+      app::set_condition(status, "Degraded", "False", "Healthy",
+                         "the current password works and every dependent group runs it", now);
   });
 
   if (requested_.contains(key)) co_return co_await rotate(key, r, "requested");
