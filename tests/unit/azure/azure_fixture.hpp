@@ -25,7 +25,8 @@ class CountingTokenSource final : public azure::TokenSource {
 
   boost::asio::awaitable<Expected<azure::AccessToken, azure::AzureError>> token(const std::string& scope) override {
     ++calls;
-    const std::string wanted = scope;
+    // A copy: `scope` is a reference the caller's frame may drop while this coroutine sleeps.
+    const std::string wanted = scope;  // NOLINT(performance-unnecessary-copy-initialization)
     if (latency.count() > 0) co_await clock_.sleep_for(executor_, latency);
     if (fail) co_return unexpected(azure::AzureError{azure::AzureErrorKind::unauthorized, 401, "AADSTS7000215",
                                                      "Invalid client secret provided.", {}, {}});

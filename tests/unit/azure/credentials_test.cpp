@@ -245,7 +245,7 @@ TEST_F(CredentialTest, ChainStopsAtARealRefusal) {
   EXPECT_EQ(chain.selected(), "");
 }
 
-EnvironmentLookup environment(std::map<std::string, std::string> values) {
+EnvironmentLookup environment(const std::map<std::string, std::string>& values) {
   return [values](const std::string& name) -> std::optional<std::string> {
     const auto found = values.find(name);
     return found == values.end() ? std::nullopt : std::optional<std::string>(found->second);

@@ -25,6 +25,7 @@ BackoffOptions options(double jitter) {
 TEST(BackoffTest, GrowsExponentiallyToTheCapWithoutJitter) {
   Backoff backoff(options(0.0), pinned(0.7));
   std::vector<std::chrono::milliseconds> got;
+  got.reserve(6);
   for (int i = 0; i < 6; ++i) got.push_back(backoff.next());
   EXPECT_EQ(got, (std::vector<std::chrono::milliseconds>{100ms, 200ms, 400ms, 800ms, 1000ms, 1000ms}));
   EXPECT_EQ(backoff.attempts(), 6u);

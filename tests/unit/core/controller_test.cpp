@@ -81,18 +81,16 @@ class ScriptedReconciler final : public Reconciler {
   Duration default_takes_ = Duration::zero();
 };
 
-ScriptedReconciler::Step returns(Result result, Duration takes = Duration::zero()) {
+ScriptedReconciler::Step returns(const Result& result, Duration takes = Duration::zero()) {
   return {[result] { return result; }, takes};
 }
 
-ScriptedReconciler::Step throws(std::string what) {
+ScriptedReconciler::Step throws(const std::string& what) {
   return {[what]() -> Result { throw std::runtime_error(what); }, Duration::zero()};
 }
 
 class ControllerTest : public test::VirtualTimeTest {
- protected:
-  ControllerTest() : sink_(std::make_shared<log::LogSink>(log_, log::Level::debug)), reconciler_(executor(), clock_) {}
-
+ public:
   ~ControllerTest() override {
     // Let every coroutine finish while the controller and reconciler still exist.
     if (controller_) {
@@ -100,6 +98,9 @@ class ControllerTest : public test::VirtualTimeTest {
       for (int i = 0; i < 100 && !stopped->finished; ++i) advance(1h);
     }
   }
+
+ protected:
+  ControllerTest() : sink_(std::make_shared<log::LogSink>(log_, log::Level::debug)), reconciler_(executor(), clock_) {}
 
   Controller& make(std::size_t workers = 1, Duration base = 1s, Duration cap = 1min) {
     ControllerOptions options;

@@ -248,6 +248,7 @@ TEST_F(WorkQueueTest, OverallBucketSpacesRetriesOfManyKeys) {
 TEST_F(WorkQueueTest, ShutdownWakesAllGetters) {
   WorkQueue queue = make_queue(limits());
   std::vector<std::shared_ptr<Spawned<std::optional<std::string>>>> getters;
+  getters.reserve(3);
   for (int i = 0; i < 3; ++i) getters.push_back(spawn(queue.get()));
   poll();
   for (const auto& getter : getters) EXPECT_FALSE(getter->finished);

@@ -35,7 +35,7 @@ EmulatorOptions test_options(const std::string& state_file = {}) {
   options.state_file = state_file;
   options.random_seed = 42;
   options.arm.random_seed = 42;
-  options.max_body_bytes = 64 * 1024;
+  options.max_body_bytes = std::size_t{64} * 1024;
   return options;
 }
 
@@ -245,7 +245,7 @@ TEST_F(EmulatorTest, ResetReturnsToTheSeededWorld) {
 
 TEST_F(EmulatorTest, BadInputGetsAzureShaped4xx) {
   const auto arm = token("https://management.azure.com/.default");
-  EXPECT_EQ(call(http::verb::put, arm_path("/cg1"), std::string(70 * 1024, 'x'), arm).result_int(), 413u);
+  EXPECT_EQ(call(http::verb::put, arm_path("/cg1"), std::string(std::size_t{70} * 1024, 'x'), arm).result_int(), 413u);
   auto malformed = call(http::verb::put, arm_path("/cg1"), "{not json", arm);
   EXPECT_EQ(malformed.result_int() / 100, 4u);
   EXPECT_TRUE(json::parse(malformed.body()).contains("error"));
@@ -264,9 +264,11 @@ TEST_F(EmulatorTest, SettingsChangeThePropagationDelay) {
 }
 
 class EmulatorStateFileTest : public EmulatorTest {
+ public:
+  ~EmulatorStateFileTest() override { std::remove(path().c_str()); }
+
  protected:
   EmulatorStateFileTest() : EmulatorTest(path()) {}
-  ~EmulatorStateFileTest() override { std::remove(path().c_str()); }
   static std::string path() {
     return ::testing::TempDir() + "emulator-state-" + std::to_string(::getpid()) + ".json";
   }

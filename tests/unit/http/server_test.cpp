@@ -4,9 +4,13 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
 #include <future>
 #include <thread>
 
@@ -21,7 +25,7 @@ namespace asio = boost::asio;
 // Runs an HttpServer on its own io_context thread; tests act as blocking clients.
 class ServerFixture {
  public:
-  explicit ServerFixture(Handler handler, ServerOptions options = {}) {
+  explicit ServerFixture(Handler handler, const ServerOptions& options = {}) {
     server_ = std::make_unique<HttpServer>(io_.get_executor(), options, std::move(handler));
     auto endpoint = server_->listen();
     EXPECT_TRUE(endpoint);

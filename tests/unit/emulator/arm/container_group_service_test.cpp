@@ -279,7 +279,7 @@ TEST_F(ContainerGroupServiceTest, RePutWithUnchangedBodyRestartsTheContainers) {
 
 TEST_F(ContainerGroupServiceTest, ChangesAciCannotApplyInPlaceAreRefusedWith409) {
   create_running("demo");
-  auto expect_refused = [&](json body, const char* what) {
+  auto expect_refused = [&](const json& body, const char* what) {
     auto response = put("demo", body);
     EXPECT_EQ(response.result_int(), 409u) << what;
     json error = parse(response)["error"];

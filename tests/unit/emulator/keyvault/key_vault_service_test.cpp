@@ -60,7 +60,7 @@ struct Reply {
 class KeyVaultServiceTest : public ::testing::Test {
  protected:
   KeyVaultServiceTest() {
-    tokens_.add("good", {kTenant, "app", "sp", "https://vault.azure.net", kStart + 365 * 86400});
+    tokens_.add("good", {kTenant, "app", "sp", "https://vault.azure.net", kStart + 365L * 86400});
     tokens_.add("short", {kTenant, "app", "sp", "https://vault.azure.net", kStart + 3600});
     tokens_.add("arm", {kTenant, "app", "sp", "https://management.azure.com", kStart + 3600});
     tokens_.add("other-tenant", {"11111111-1111-1111-1111-111111111111", "app", "sp", "https://vault.azure.net",
@@ -77,8 +77,8 @@ class KeyVaultServiceTest : public ::testing::Test {
   }
 
   // Sends `path` (query included) to mykeyvault through the /keyvault/ prefix.
-  Reply send(beast_http::verb method, const std::string& path, std::string body = {}, std::string token = "good",
-             std::string content_type = "application/json") {
+  Reply send(beast_http::verb method, const std::string& path, std::string body = {},
+             const std::string& token = "good", const std::string& content_type = "application/json") {
     ServerRequest request{method, "/keyvault/mykeyvault" + path, 11};
     request.set(beast_http::field::host, "127.0.0.1:8443");
     if (!token.empty()) request.set(beast_http::field::authorization, "Bearer " + token);
@@ -363,7 +363,7 @@ TEST_F(KeyVaultServiceTest, DeleteSoftDeletesAndRecoverBringsEveryVersionBack) {
   ASSERT_EQ(deleted.status, 200u) << deleted.raw.body();
   EXPECT_EQ(deleted.body["recoveryId"], "https://mykeyvault.vault.azure.net/deletedsecrets/sp-secret");
   EXPECT_EQ(deleted.body["deletedDate"], kStart + 5);
-  EXPECT_EQ(deleted.body["scheduledPurgeDate"], kStart + 5 + 90 * 86400);
+  EXPECT_EQ(deleted.body["scheduledPurgeDate"], kStart + 5 + 90L * 86400);
   EXPECT_FALSE(deleted.body.contains("value"));
 
   EXPECT_EQ(get("/secrets/sp-secret?api-version=7.5").status, 404u);
@@ -420,8 +420,8 @@ TEST_F(KeyVaultServiceTest, InvalidSecretNamesAreBadParameter) {
 }
 
 TEST_F(KeyVaultServiceTest, ValueLimitIsTwentyFiveKilobytes) {
-  EXPECT_EQ(set("big", {{"value", std::string(25 * 1024, 'x')}}).status, 200u);
-  const Reply reply = set("big", {{"value", std::string(25 * 1024 + 1, 'x')}});
+  EXPECT_EQ(set("big", {{"value", std::string(std::size_t{25} * 1024, 'x')}}).status, 200u);
+  const Reply reply = set("big", {{"value", std::string(std::size_t{25} * 1024 + 1, 'x')}});
   EXPECT_EQ(reply.status, 400u);
   EXPECT_EQ(reply.body["error"]["code"], "BadParameter");
   EXPECT_EQ(service_.versions("mykeyvault", "big").size(), 1u);
