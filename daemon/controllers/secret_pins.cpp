@@ -6,8 +6,6 @@ void SecretPins::govern(const model::KeyVaultRef& ref) { pins_.try_emplace(ref);
 
 void SecretPins::release_governance(const model::KeyVaultRef& ref) { pins_.erase(ref); }
 
-bool SecretPins::governed(const model::KeyVaultRef& ref) const { return pins_.contains(ref); }
-
 void SecretPins::release(const model::KeyVaultRef& ref, const std::string& version,
                          const std::set<std::string>& equivalent) {
   auto& pin = pins_[ref];

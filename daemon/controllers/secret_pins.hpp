@@ -31,7 +31,6 @@ class SecretPins {
   void govern(const model::KeyVaultRef& ref);
   // The rotation is gone: `ref` follows the latest version again.
   void release_governance(const model::KeyVaultRef& ref);
-  bool governed(const model::KeyVaultRef& ref) const;
 
   // `version` is verified. `equivalent` are the versions that hold the same password
   // (a restored version): a group on one of them already runs the released password.
