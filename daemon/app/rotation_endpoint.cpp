@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemon/core/utf8.hpp"
+
 namespace aci::app {
 
 void add_rotation_endpoint(http::Router& router, RotateFunction rotate) {
@@ -24,7 +26,7 @@ void add_rotation_endpoint(http::Router& router, RotateFunction rotate) {
         } else {
           body["status"] = "queued";
         }
-        co_return http::make_response(status, body.dump() + "\n", "application/json");
+        co_return http::make_response(status, core::dump_json(body) + "\n", "application/json");
       });
 }
 

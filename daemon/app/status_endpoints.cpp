@@ -1,5 +1,7 @@
 #include "daemon/app/status_endpoints.hpp"
 
+#include "daemon/core/utf8.hpp"
+
 namespace aci::app {
 
 namespace beast = boost::beast;
@@ -17,7 +19,7 @@ constexpr std::string_view kPrefix = "/status/";
 void add_status_endpoints(http::Router& router, const StatusStore& statuses) {
   router.add(beast::http::verb::get, "/status",
              [&statuses](ServerRequest&, const RequestContext&) -> boost::asio::awaitable<ServerResponse> {
-               co_return http::make_response(200, statuses.snapshot().dump(2) + "\n", kJson);
+               co_return http::make_response(200, core::dump_json(statuses.snapshot(), 2) + "\n", kJson);
              });
   router.add_prefix(
       beast::http::verb::get, std::string(kPrefix),
@@ -26,7 +28,7 @@ void add_status_endpoints(http::Router& router, const StatusStore& statuses) {
         const auto key = std::string(target.substr(kPrefix.size(), target.find('?') - kPrefix.size()));
         const auto* status = statuses.find(key);
         if (status == nullptr) co_return http::make_response(404, "not found\n");
-        co_return http::make_response(200, status->dump(2) + "\n", kJson);
+        co_return http::make_response(200, core::dump_json(*status, 2) + "\n", kJson);
       });
 }
 

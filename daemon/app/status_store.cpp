@@ -13,6 +13,7 @@
 
 #include "daemon/azure/iso8601.hpp"
 #include "daemon/core/expected.hpp"
+#include "daemon/core/utf8.hpp"
 
 namespace aci::app {
 
@@ -115,6 +116,8 @@ void StatusStore::update(const std::string& key, const std::function<void(json&)
   change(status);
   // Reconcilers never put secrets here; if one ever slips into a message, it is masked.
   logger_.sink().redactor().redact_in_place(status);
+  // Messages quote Azure and spec files, which may hold any bytes; status is JSON.
+  core::make_valid_utf8(status);
   mark_dirty(key);
 }
 
@@ -194,7 +197,7 @@ void StatusStore::write(const std::string& key) {
     if (ec) logger_.warn("cannot remove a status file", {{"file", *path}, {"error", ec.message()}});
     return;
   }
-  if (auto written = write_atomically(*path, status->second.dump(2) + "\n"); !written) {
+  if (auto written = write_atomically(*path, core::dump_json(status->second, 2) + "\n"); !written) {
     logger_.warn("cannot write a status file", {{"key", key}, {"error", written.error()}});
     return;
   }

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "daemon/azure/retry_after.hpp"
+#include "daemon/core/utf8.hpp"
 
 namespace aci::azure {
 
@@ -18,14 +19,14 @@ std::string first_line(std::string_view text) {
   return std::string(text.substr(0, end));
 }
 
-// Service texts are echoed into logs and status; a runaway body must not flood them.
-std::string bounded(std::string text) {
+// Service texts are echoed into logs and status: a runaway body must not flood them,
+// and whatever bytes a service or a proxy sends, they must stay valid UTF-8 there.
+std::string bounded(std::string_view text) {
   constexpr std::size_t kLimit = 512;
-  if (text.size() > kLimit) {
-    text.resize(kLimit);
-    text += "...";
-  }
-  return text;
+  const auto prefix = core::utf8_prefix(text, kLimit);
+  auto shown = core::to_valid_utf8(prefix);
+  if (prefix.size() < text.size()) shown += "...";
+  return shown;
 }
 
 std::string string_field(const json& object, const char* key) {
@@ -137,7 +138,10 @@ AzureError error_from_response(std::string_view service, const http::Response& r
   }
   if (error.code.empty()) error.code = response.header("x-ms-error-code");
   if (error.message.empty()) error.message = std::string(service) + " answered HTTP " + std::to_string(response.status);
-  error.message = bounded(std::move(error.message));
+  error.message = bounded(error.message);
+  // Headers carry any bytes; codes and ids are shown as they are, only made printable.
+  error.code = bounded(error.code);
+  error.request_id = bounded(error.request_id);
   return error;
 }
 
@@ -149,7 +153,7 @@ AzureError error_from_transport(const http::Error& error) {
     default: out.kind = AzureErrorKind::transport; break;
   }
   out.code = std::string(http::to_string(error.kind));
-  out.message = error.message;
+  out.message = bounded(error.message);
   return out;
 }
 
@@ -165,7 +169,7 @@ AzureError malformed_response(std::string_view service, std::string_view what, c
   error.status = response.status;
   error.code = "MalformedResponse";
   error.message = std::string(service) + " response: " + std::string(what);
-  error.request_id = response_request_id(response);
+  error.request_id = bounded(response_request_id(response));
   return error;
 }
 

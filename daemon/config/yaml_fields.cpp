@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "daemon/core/duration.hpp"
+#include "daemon/core/utf8.hpp"
 
 namespace aci::config {
 
@@ -18,6 +19,8 @@ int line_number(const YAML::Node& node) {
   return mark.line >= 0 ? mark.line + 1 : 0;
 }
 
+constexpr std::string_view kNotUtf8 = "not valid UTF-8";
+
 std::string join(std::initializer_list<std::string_view> items) {
   std::string text;
   for (const auto& item : items) text += (text.empty() ? "" : ", ") + std::string(item);
@@ -25,6 +28,12 @@ std::string join(std::initializer_list<std::string_view> items) {
 }
 
 }  // namespace
+
+std::optional<FieldError> invalid_key_error(const YAML::Node& key, const std::string& path, const std::string& file) {
+  if (!key.IsScalar() || core::is_valid_utf8(key.Scalar())) return std::nullopt;
+  const auto shown = core::to_valid_utf8(key.Scalar());
+  return FieldError{file, line_number(key), path.empty() ? shown : path + "." + shown, std::string(kNotUtf8)};
+}
 
 std::string FieldError::to_string() const {
   std::string text = file;
@@ -78,6 +87,11 @@ std::optional<YAML::Node> YamlFields::scalar(std::string_view key) {
   }
   if (!value.IsScalar()) {
     error(key, "must be a single value, not a " + std::string(value.IsMap() ? "mapping" : "list"));
+    return std::nullopt;
+  }
+  // Files may hold any bytes; what is read from them ends up in JSON, logs and Azure.
+  if (!core::is_valid_utf8(value.Scalar())) {
+    error(key, std::string(kNotUtf8));
     return std::nullopt;
   }
   return value;
@@ -170,6 +184,11 @@ void YamlFields::read(std::string_view key, std::vector<std::string>& out) {
       error(key, "every item must be a single value");
       return;
     }
+    if (!core::is_valid_utf8(item.Scalar())) {
+      errors_.push_back({file_, line_number(item), field_path(key) + "[" + std::to_string(items.size()) + "]",
+                         std::string(kNotUtf8)});
+      return;
+    }
     items.push_back(item.Scalar());
   }
   out = std::move(items);
@@ -188,6 +207,15 @@ void YamlFields::read(std::string_view key, std::map<std::string, std::string>& 
   for (const auto& entry : value) {
     if (!entry.first.IsScalar() || !entry.second.IsScalar()) {
       error(key, "every entry must map a name to a single value");
+      return;
+    }
+    if (auto invalid = invalid_key_error(entry.first, field_path(key), file_)) {
+      errors_.push_back(std::move(*invalid));
+      return;
+    }
+    if (!core::is_valid_utf8(entry.second.Scalar())) {
+      errors_.push_back({file_, line_number(entry.second), field_path(key) + "." + entry.first.Scalar(),
+                         std::string(kNotUtf8)});
       return;
     }
     items[entry.first.Scalar()] = entry.second.Scalar();
@@ -233,6 +261,10 @@ void YamlFields::for_each(std::string_view key, const std::function<void(YamlFie
 void YamlFields::finish() {
   if (!node_.IsMap()) return;
   for (const auto& entry : node_) {
+    if (auto invalid = invalid_key_error(entry.first, path_, file_)) {
+      errors_.push_back(std::move(*invalid));
+      continue;
+    }
     const auto key = entry.first.IsScalar() ? entry.first.Scalar() : std::string("?");
     if (!seen_.contains(key)) {
       errors_.push_back({file_, line_number(entry.first), field_path(key), "unknown key"});

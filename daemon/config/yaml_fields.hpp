@@ -1,7 +1,8 @@
 #pragma once
 // Strict reading of a YAML (or JSON) mapping into typed fields. Every problem
 // becomes a FieldError that names the file, the line and the dotted field path;
-// finish() reports keys nobody asked for, so typos never pass silently.
+// finish() reports keys nobody asked for, so typos never pass silently. Text that is
+// not valid UTF-8, in a key or a value, is an error ("not valid UTF-8"), never read.
 // A YamlFields only records errors into the list it was given; it never throws.
 
 #include <yaml-cpp/yaml.h>
@@ -27,6 +28,10 @@ struct FieldError {
   // "file:line: field: message"
   std::string to_string() const;
 };
+
+// The error for a mapping key that is not valid UTF-8, under the dotted `path` of its
+// mapping (the bad bytes shown as U+FFFD); nullopt for any other key.
+std::optional<FieldError> invalid_key_error(const YAML::Node& key, const std::string& path, const std::string& file);
 
 class YamlFields {
  public:

@@ -6,6 +6,7 @@
 
 #include "daemon/azure/iso8601.hpp"
 #include "daemon/core/duration.hpp"
+#include "daemon/core/utf8.hpp"
 #include "daemon/model/resource_parser.hpp"
 #include "daemon/model/spec_hash.hpp"
 
@@ -167,12 +168,30 @@ boost::asio::awaitable<Result> CredentialRotationReconciler::reconcile_rotation(
   if (!verified_.contains(verified_id)) {
     if (progress.refused.contains(latest.version))
       co_return co_await rotate(key, r, "Entra refuses the current password");
-    const auto started = deps_.clock.steady_now();
+    if (progress.verifying != latest.version) {
+      progress.verifying = latest.version;
+      progress.verify_started = deps_.clock.steady_now();
+    }
     auto secret = co_await deps_.key_vault.get_secret(r.key_vault, r.password_secret, latest.version);
     if (!secret) co_return Result::retry("reading Key Vault secret " + ref.to_string() + ": " + secret.error().to_string());
-    const auto verification = co_await verify(r, secret->value);
-    deps_.metrics.observe_step(RotationStep::verify, deps_.clock.steady_now() - started);
+    auto verification = co_await verify(r, secret->value);
+    const auto verifying_for = deps_.clock.steady_now() - progress.verify_started;
+    if (!verification.ok && verifying_for + options_.poll_interval < options_.verify_timeout) {
+      // Entra takes a while to accept a new password everywhere. Each try is one
+      // reconcile, so no worker waits out the propagation; the next one reads Azure again.
+      const auto now = deps_.clock.now();
+      deps_.status.update(key, [&](nlohmann::json& status) {
+        status["kind"] = model::kCredentialRotationKind;
+        status["name"] = r.metadata.name;
+        app::set_condition(status, "Progressing", "True", "Verifying",
+                           "waiting for version " + latest.version + " to sign in: " + verification.reason, now);
+      });
+      co_return Result::requeue_after(options_.poll_interval);
+    }
+    progress.verifying.clear();
+    deps_.metrics.observe_step(RotationStep::verify, verifying_for);
     if (!verification.ok) {
+      verification.reason += " (still after " + format(options_.verify_timeout) + ")";
       if (!verification.refused) co_return fail(key, r, "VerificationFailed", verification.reason);
       progress.refused.insert(latest.version);
       co_return co_await handle_rejected(key, r, observed, verification.reason);
@@ -309,38 +328,27 @@ boost::asio::awaitable<Expected<Ok, std::string>> CredentialRotationReconciler::
 
 boost::asio::awaitable<CredentialRotationReconciler::Verification> CredentialRotationReconciler::verify(
     const model::CredentialRotation& r, const std::string& password) {
-  const auto executor = co_await boost::asio::this_coro::executor;
-  const auto deadline = deps_.clock.steady_now() + options_.verify_timeout;
   Verification result;
-  for (;;) {
-    auto signed_in = co_await deps_.sign_in.try_password(r.tenant_id, r.application_app_id, password);
-    if (!signed_in) {
-      result.refused = false;
-      result.reason = "signing in with the password: " + signed_in.error().to_string();
-    } else if (*signed_in == azure::SignInResult::rejected) {
-      result.refused = true;
-      result.reason = "Entra refuses the password (invalid_client)";
-    } else if (!r.verify_registry) {
+  auto signed_in = co_await deps_.sign_in.try_password(r.tenant_id, r.application_app_id, password);
+  if (!signed_in) {
+    result.reason = "signing in with the password: " + signed_in.error().to_string();
+  } else if (*signed_in == azure::SignInResult::rejected) {
+    result.refused = true;
+    result.reason = "Entra refuses the password (invalid_client)";
+  } else if (!r.verify_registry) {
+    result.ok = true;
+  } else {
+    auto login = co_await deps_.acr.login_probe(*r.verify_registry, r.application_app_id, password);
+    if (!login) {
+      result.reason = "logging in to " + *r.verify_registry + ": " + login.error().to_string();
+    } else if (*login == azure::AcrLoginResult::ok) {
       result.ok = true;
     } else {
-      auto login = co_await deps_.acr.login_probe(*r.verify_registry, r.application_app_id, password);
-      if (!login) {
-        result.refused = false;
-        result.reason = "logging in to " + *r.verify_registry + ": " + login.error().to_string();
-      } else if (*login == azure::AcrLoginResult::ok) {
-        result.ok = true;
-      } else {
-        result.refused = true;
-        result.reason = *r.verify_registry + " refuses the password";
-      }
+      result.refused = true;
+      result.reason = *r.verify_registry + " refuses the password";
     }
-    if (result.ok) co_return result;
-    if (deps_.clock.steady_now() + options_.poll_interval >= deadline) {
-      result.reason += " (still after " + format(options_.verify_timeout) + ")";
-      co_return result;
-    }
-    co_await deps_.clock.sleep_for(executor, options_.poll_interval);
   }
+  co_return result;
 }
 
 boost::asio::awaitable<Result> CredentialRotationReconciler::handle_rejected(const std::string& key,
@@ -479,7 +487,7 @@ boost::asio::awaitable<CredentialRotationReconciler::Rollout> CredentialRotation
   if (!progress.rotation_started) progress.rotation_started = now;
   nlohmann::json names = batch;
   logger_.info("rollout batch", {{"rotation", rotation_label(key)}, {"version", deps_.pins.released(ref)},
-                                 {"groups", names.dump()}, {"remaining", waiting.size() - size}});
+                                 {"groups", core::dump_json(names)}, {"remaining", waiting.size() - size}});
   co_return Rollout::in_progress;
 }
 

@@ -83,6 +83,8 @@ class CredentialRotationReconciler final : public core::Reconciler {
   boost::asio::awaitable<Expected<Ok, std::string>> remove_orphans(const model::CredentialRotation& r,
                                                                    const Observed& observed);
   boost::asio::awaitable<Expected<Ok, std::string>> ensure_username(const model::CredentialRotation& r);
+  // One sign-in (and registry login) with the password; the caller retries across
+  // reconciles until verify_timeout.
   boost::asio::awaitable<Verification> verify(const model::CredentialRotation& r, const std::string& password);
   boost::asio::awaitable<core::Result> handle_rejected(const std::string& key, const model::CredentialRotation& r,
                                                        const Observed& observed, const std::string& reason);
@@ -115,6 +117,8 @@ class CredentialRotationReconciler final : public core::Reconciler {
     std::optional<core::SteadyTime> batch_started;
     std::string succeeded_version;  // the version last counted as a success
     std::set<std::string> refused;  // versions Entra refused until the verify timeout
+    std::string verifying;          // the version being verified, tried once a reconcile
+    core::SteadyTime verify_started{};
     unsigned failures = 0;
     core::SteadyTime retry_not_before{};
   };

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "daemon/core/utf8.hpp"
 #include "daemon/model/azure_names.hpp"
 #include "daemon/model/number_format.hpp"
 
@@ -350,7 +351,8 @@ void read_tags(SpecFields& spec, ContainerGroup& group) {
   if (!fields.valid()) return;
   std::size_t count = 0;
   for (const auto& entry : raw) {
-    if (!entry.first.IsScalar()) continue;  // reported by finish() as an unknown key
+    // finish() reports keys that are not text, or not valid UTF-8.
+    if (!entry.first.IsScalar() || !core::is_valid_utf8(entry.first.Scalar())) continue;
     const auto name = entry.first.Scalar();
     ++count;
     std::string value;

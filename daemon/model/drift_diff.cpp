@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "daemon/core/utf8.hpp"
 #include "daemon/model/arm_body.hpp"
 #include "daemon/model/number_format.hpp"
 
@@ -60,7 +61,7 @@ const nlohmann::json& member(const nlohmann::json& object, const char* key) {
 std::string text(const nlohmann::json& value) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_null()) return {};
-  return value.dump();
+  return core::dump_json(value);
 }
 
 std::optional<double> number(const nlohmann::json& value) {
@@ -196,7 +197,7 @@ Container normalize_container(const nlohmann::json& item) {
     const auto cpu = scaled(member(limits, "cpu"), 100);
     const auto memory = scaled(member(limits, "memoryInGB"), 10);
     if (cpu != container.cpu_hundredths || memory != container.memory_tenths || !is_empty(member(limits, "gpu"))) {
-      container.limits = limits.dump();
+      container.limits = core::dump_json(limits);
     }
   }
   container.ports = ports_of(member(properties, "ports"));
@@ -289,7 +290,7 @@ std::string hundredths(const std::optional<long long>& value) {
 std::string tenths(const std::optional<long long>& value) {
   return value ? format_number(static_cast<double>(*value) / 10) : std::string();
 }
-std::string list_text(const std::vector<std::string>& items) { return nlohmann::json(items).dump(); }
+std::string list_text(const std::vector<std::string>& items) { return core::dump_json(nlohmann::json(items)); }
 
 void diff_containers(Differ& differ, const Group& desired, const Group& actual) {
   std::set<std::string> names;

@@ -123,6 +123,10 @@ void SpecFields::finish() {
   if (!present_) return;
   std::set<std::string, std::less<>> keys;
   for (const auto& entry : node_) {
+    if (auto invalid = config::invalid_key_error(entry.first, path_, file_)) {
+      errors_.push_back(std::move(*invalid));
+      continue;
+    }
     const auto key = entry.first.IsScalar() ? entry.first.Scalar() : std::string("?");
     if (!seen_.contains(key)) {
       errors_.push_back({file_, line_number(entry.first), field_path(key), "unknown key"});

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "daemon/core/utf8.hpp"
 #include "daemon/model/arm_body.hpp"
 
 namespace aci::model {
@@ -80,7 +81,7 @@ Expected<std::string, std::string> canonical_spec(const ContainerGroup& group, c
   });
   canonicalize(shape);
   // nlohmann::json objects are ordered maps, so dump() is independent of key order.
-  return std::string(kCanonicalPrefix) + shape.dump();
+  return std::string(kCanonicalPrefix) + core::dump_json(shape);
 }
 
 Expected<std::string, std::string> spec_hash(const ContainerGroup& group, const ResolvedSecrets& secrets) {

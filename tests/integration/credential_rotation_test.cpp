@@ -260,6 +260,9 @@ TEST_F(CredentialRotationTest, ARejectedPasswordLeavesTheOldOneAndTheGroupsAndRe
   ASSERT_EQ(emulator_.call("POST", "/_emulator/settings", R"({"rejectNewPasswords":true})").status, 200u);
   EXPECT_EQ(rotate_command("no-such-rotation"), 1);
   EXPECT_EQ(rotate_command("pull"), 0);
+  // Each sign-in try is a reconcile of its own: meanwhile the status says so.
+  EXPECT_TRUE(eventually([&] { return daemon.condition(kRotationKey, "Progressing") == "True/Verifying"; }, 20s))
+      << daemon.status_of(kRotationKey).dump(2);
   ASSERT_TRUE(eventually([&] { return daemon.condition(kRotationKey, "Degraded") == "True/VerificationFailed"; }, 30s))
       << daemon.status_of(kRotationKey).dump(2);
 

@@ -67,6 +67,14 @@ TEST(ValidateCommandTest, ALiteralPasswordFailsNamingFileAndField) {
   EXPECT_EQ(outcome.out, "");
 }
 
+TEST(ValidateCommandTest, ATagValueThatIsNotUtf8FailsNamingTheField) {
+  TempDir dir;
+  const auto file = dir.write("cafe.yaml", group("cafe", "  tags:\n    team: caf\xE9\n"));
+  const auto outcome = validate({file});
+  EXPECT_EQ(outcome.code, 1);
+  EXPECT_NE(outcome.err.find(file + ":15: spec.tags.team: not valid UTF-8"), std::string::npos) << outcome.err;
+}
+
 TEST(ValidateCommandTest, AnUnknownFieldInADirectoryFails) {
   TempDir dir;
   dir.write("good.yaml", group("good"));

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/core/utf8.hpp"
 #include "tests/unit/azure/fake_transport.hpp"
 
 namespace aci::azure {
@@ -53,6 +54,22 @@ TEST(AzureErrorTest, ReadsKeyVaultInnerErrorRegistryErrorsAndThrottling) {
   EXPECT_EQ(throttled.kind, AzureErrorKind::throttled);
   EXPECT_EQ(throttled.retry_after, std::chrono::milliseconds(7000));
   EXPECT_EQ(throttled.message, "graph answered HTTP 429");
+}
+
+TEST(AzureErrorTest, LongOrMalformedTextIsCutOnACharacterAndMadeValidUtf8) {
+  // A multi-byte character across the 512-byte limit once aborted the daemon when the
+  // message reached a status file.
+  const std::string message = std::string(511, 'a') + "\xC3\xA9 and more";
+  const auto error = error_from_response(
+      "arm", test::respond(400, nlohmann::json{{"error", {{"code", "Bad"}, {"message", message}}}}.dump(),
+                           {{"x-ms-request-id", "req-\xFF"}, {"x-ms-error-code", "x"}}),
+      kNow);
+  EXPECT_EQ(error.message, std::string(511, 'a') + "...");
+  EXPECT_EQ(error.request_id, "req-\xEF\xBF\xBD");
+  EXPECT_TRUE(core::is_valid_utf8(error.to_string()));
+  const auto plain = error_from_response("arm", test::respond(502, "", {{"x-ms-error-code", "Gate\xE9way"}}), kNow);
+  EXPECT_EQ(plain.code, "Gate\xEF\xBF\xBDway");
+  EXPECT_NO_THROW((void)nlohmann::json(plain.to_string()).dump());
 }
 
 TEST(AzureErrorTest, TransportErrorsKeepTimeoutAndCancellationApart) {

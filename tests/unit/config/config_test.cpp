@@ -45,6 +45,11 @@ TEST(ConfigTest, WrongTypeAndBadValueNameTheKey) {
   EXPECT_EQ(errors_of("server: 5\n"), "c.yaml:1: server: must be a mapping\n");
 }
 
+TEST(ConfigTest, TextThatIsNotValidUtf8IsRefusedWithItsKey) {
+  EXPECT_EQ(errors_of("owner: caf\xE9\n"), "c.yaml:1: owner: not valid UTF-8\n");
+  EXPECT_EQ(errors_of("server:\n  p\xE9rt: 1\n"), "c.yaml:2: server.p\xEF\xBF\xBDrt: not valid UTF-8\n");
+}
+
 TEST(ConfigTest, InvalidYamlNamesTheLine) {
   EXPECT_EQ(errors_of("server:\n  port: 1\n bad: [\n").substr(0, 9), "c.yaml:3:");
 }

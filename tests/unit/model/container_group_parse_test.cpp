@@ -528,5 +528,29 @@ TEST(ContainerGroupParseTest, ReportsEveryProblemOfADocumentAtOnce) {
             "cg.yaml:15: spec.policy.mode: must be one of Manage, DetectOnly, got 'Dry'\n");
 }
 
+TEST(ContainerGroupParseTest, RejectsTextThatIsNotValidUtf8AndNamesTheField) {
+  // A Latin-1 byte in a tag value, a tag name, a list item and a label: each is named,
+  // and no message repeats the bad bytes.
+  const auto errors = errors_of(std::string(kHeader) + kContainers +
+                                "  tags:\n"
+                                "    team: caf\xE9\n"
+                                "    caf\xE9: x\n"
+                                "    ok: fine\n");
+  EXPECT_EQ(errors,
+            "cg.yaml:16: spec.tags.team: not valid UTF-8\n"
+            "cg.yaml:17: spec.tags.caf\xEF\xBF\xBD: not valid UTF-8\n");
+  EXPECT_EQ(errors_of(std::string(kHeader) +
+                      "  containers:\n"
+                      "    - name: app\n"
+                      "      image: nginx\n"
+                      "      command: [/app, \"--name=\xFF\"]\n"),
+            "cg.yaml:13: spec.containers[0].command[1]: not valid UTF-8\n");
+  EXPECT_EQ(errors_of("apiVersion: acioperator.io/v1alpha1\nkind: ContainerGroup\nmetadata:\n  name: hello\n"
+                      "  labels: {app: \"h\xC3\"}\nspec:\n"
+                      "  azure: {subscriptionId: 00000000-0000-0000-0000-000000000001, resourceGroup: demo-rg, "
+                      "location: westeurope}\n  containers: [{name: app, image: nginx}]\n"),
+            "cg.yaml:5: metadata.labels.app: not valid UTF-8\n");
+}
+
 }  // namespace
 }  // namespace aci::model
