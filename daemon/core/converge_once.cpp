@@ -1,8 +1,24 @@
 #include "daemon/core/converge_once.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <optional>
 
 namespace aci::core {
+
+namespace {
+
+std::string describe(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "non-standard exception";
+  }
+}
+
+}  // namespace
 
 ConvergeOnce::ConvergeOnce(Reconciler& inner, std::uint32_t max_attempts, std::function<void()> on_settled)
     : inner_(inner), max_attempts_(std::max<std::uint32_t>(max_attempts, 1)), on_settled_(std::move(on_settled)) {}
@@ -17,11 +33,28 @@ void ConvergeOnce::arm() {
 }
 
 boost::asio::awaitable<Result> ConvergeOnce::reconcile(const std::string& key) {
-  auto result = co_await inner_.reconcile(key);
+  std::optional<Result> attempt;
+  std::exception_ptr thrown;
+  try {
+    attempt = co_await inner_.reconcile(key);
+  } catch (...) {
+    thrown = std::current_exception();
+  }
   const auto found = outcomes_.find(key);
-  if (found == outcomes_.end() || found->second.settled) co_return result;  // not part of this run
+  if (found == outcomes_.end() || found->second.settled) {  // not part of this run
+    if (thrown) std::rethrow_exception(thrown);
+    co_return *attempt;
+  }
   auto& outcome = found->second;
   ++outcome.attempts;
+  if (thrown) {
+    // A throw is a failed attempt too, or the run would never end. Below the limit it
+    // goes on to the Controller, which counts it as a panic and retries the key.
+    outcome.error = "reconcile threw: " + describe(thrown);
+    if (outcome.attempts < max_attempts_) std::rethrow_exception(thrown);
+    attempt = Result::terminal(outcome.error);
+  }
+  Result result = std::move(*attempt);
   switch (result.kind()) {
     case Result::Kind::done:
     case Result::Kind::requeue_after:

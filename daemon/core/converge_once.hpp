@@ -2,8 +2,9 @@
 // ConvergeOnce: a Reconciler decorator for `run --once`. It hands each key to the inner
 // reconciler and records the outcome. A key settles when it converges (done,
 // requeue_after), fails terminally, or has failed `max_attempts` times, after which its
-// retry is turned into a terminal outcome so the queue lets it go. When every expected
-// key has settled, on_settled runs, once.
+// retry is turned into a terminal outcome so the queue lets it go. An inner reconcile
+// that throws is a failed attempt: rethrown below the limit, terminal at it. When every
+// expected key has settled, on_settled runs, once.
 
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>

@@ -5,8 +5,11 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <exception>
 #include <map>
 #include <optional>
+#include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace aci::core {
@@ -86,6 +89,70 @@ TEST_F(ConvergeOnceTest, KeysNotExpectedPassThroughUncounted) {
   EXPECT_EQ(run(once, "late").kind(), Result::Kind::retry);
   EXPECT_EQ(settled_calls_, 0);
   EXPECT_FALSE(once.outcomes().contains("late"));
+}
+
+// Throws for its first `throws` calls, then converges.
+class ThrowingReconciler final : public Reconciler {
+ public:
+  int throws = 0;
+
+  boost::asio::awaitable<Result> reconcile(const std::string&) override {
+    if (throws-- > 0) throw std::runtime_error("bug in reconcile");
+    co_return Result::done();
+  }
+};
+
+class ConvergeOnceThrowTest : public ::testing::Test {
+ protected:
+  // One attempt: its result, or what it threw.
+  std::pair<std::optional<Result>, std::exception_ptr> attempt(ConvergeOnce& once, const std::string& key) {
+    std::optional<Result> result;
+    std::exception_ptr error;
+    boost::asio::co_spawn(
+        io_, [&]() -> boost::asio::awaitable<void> { result = co_await once.reconcile(key); },
+        [&](const std::exception_ptr& e) { error = e; });
+    io_.restart();
+    io_.run();
+    return {result, error};
+  }
+
+  boost::asio::io_context io_;
+  ThrowingReconciler inner_;
+  int settled_calls_ = 0;
+};
+
+TEST_F(ConvergeOnceThrowTest, AThrowIsAFailedAttemptAndSettlesTheKeyAtTheLimit) {
+  inner_.throws = 10;
+  ConvergeOnce once(inner_, 2, [&] { ++settled_calls_; });
+  once.expect("a");
+  once.arm();
+  const auto [first, first_error] = attempt(once, "a");
+  EXPECT_FALSE(first);
+  EXPECT_TRUE(first_error);  // below the limit the Controller sees the throw, as without ConvergeOnce
+  EXPECT_EQ(once.outcomes().at("a").attempts, 1u);
+  EXPECT_EQ(once.outcomes().at("a").error, "reconcile threw: bug in reconcile");
+  EXPECT_EQ(settled_calls_, 0);
+  const auto [last, last_error] = attempt(once, "a");
+  EXPECT_FALSE(last_error);
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->kind(), Result::Kind::terminal);
+  EXPECT_EQ(last->error(), "reconcile threw: bug in reconcile");
+  EXPECT_EQ(settled_calls_, 1);
+  EXPECT_FALSE(once.all_ok());
+}
+
+TEST_F(ConvergeOnceThrowTest, AThrowThenASuccessConverges) {
+  inner_.throws = 1;
+  ConvergeOnce once(inner_, 3, [&] { ++settled_calls_; });
+  once.expect("a");
+  once.arm();
+  EXPECT_TRUE(attempt(once, "a").second);
+  const auto [result, error] = attempt(once, "a");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->kind(), Result::Kind::done);
+  EXPECT_EQ(settled_calls_, 1);
+  EXPECT_TRUE(once.all_ok());
+  EXPECT_EQ(once.outcomes().at("a").attempts, 2u);
 }
 
 }  // namespace
