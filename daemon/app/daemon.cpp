@@ -2,8 +2,6 @@
 
 #include <prometheus/registry.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -21,12 +19,14 @@
 #include "daemon/controllers/credential_rotation_controller.hpp"
 #include "daemon/controllers/secret_pins.hpp"
 #include "daemon/core/duration.hpp"
+#include "daemon/core/loop_supervisor.hpp"
 #include "daemon/http/router.hpp"
 #include "daemon/http/server.hpp"
 #include "daemon/metrics/azure_metrics.hpp"
 #include "daemon/metrics/build_info.hpp"
 #include "daemon/metrics/container_group_metrics.hpp"
 #include "daemon/metrics/controller_metrics.hpp"
+#include "daemon/metrics/loop_metrics.hpp"
 #include "daemon/metrics/rotation_metrics.hpp"
 #include "daemon/model/resource_parser.hpp"
 #include "daemon/source/directory_source.hpp"
@@ -50,6 +50,7 @@ struct Daemon::State {
         azure_metrics(*registry),
         group_metrics(*registry),
         rotation_metrics(*registry),
+        loop_metrics(*registry),
         signals(io, SIGINT, SIGTERM),
         shutdown_deadline(io) {}
 
@@ -63,6 +64,7 @@ struct Daemon::State {
   metrics::AzureMetrics azure_metrics;
   metrics::ContainerGroupMetrics group_metrics;
   metrics::RotationMetrics rotation_metrics;
+  metrics::LoopMetrics loop_metrics;
   Readiness readiness;
   http::Router router;
   std::unique_ptr<http::HttpServer> server;
@@ -111,7 +113,16 @@ void begin_shutdown(Daemon::State& s, const std::string& why) {
     s.logger.warn("shutdown deadline reached; abandoning in-flight work");
     s.io.stop();
   });
-  asio::co_spawn(s.io, shut_down(s), asio::detached);
+  auto& supervisor = core::loop_supervisor(s.io.get_executor());
+  // A loop failing from here on stays down: its component is being stopped anyway.
+  supervisor.stop();
+  supervisor.spawn_once(
+      s.io.get_executor(), "shutdown", [&s] { return shut_down(s); },
+      [&s] {
+        // The failure is logged; what is left of the shutdown is skipped so the process still exits.
+        s.exit_code = 1;
+        s.io.stop();
+      });
 }
 
 std::unique_ptr<controllers::CredentialRotationController> make_rotations(Daemon::State& s) {
@@ -194,8 +205,16 @@ Daemon::~Daemon() = default;
 int Daemon::run() {
   auto& s = *state_;
   metrics::register_build_info(*s.registry, ACI_VERSION);
+  // Before anything spawns a loop: from here on every background failure is logged,
+  // counted in aci_operator_background_failures_total and, for a loop, restarted.
+  auto& supervisor = core::loop_supervisor(s.io.get_executor());
+  supervisor.configure(s.clock, s.logger.child("supervisor"),
+                       core::LoopSupervisorHooks{
+                           [&s](const std::string& loop) { s.loop_metrics.started(loop); },
+                           [&s](const std::string& loop) { s.loop_metrics.failed(loop); },
+                       });
   s.status = std::make_unique<StatusStore>(s.io.get_executor(), s.logger.child("status"), s.config.status_directory);
-  add_operator_endpoints(s.router, *s.registry, s.readiness);
+  add_operator_endpoints(s.router, *s.registry, s.readiness, supervisor);
   add_status_endpoints(s.router, *s.status);
   add_rotation_endpoint(s.router, [&s](const std::string& name) -> std::optional<bool> {
     if (!s.rotations || s.shutting_down) return std::nullopt;

@@ -1,7 +1,5 @@
 #include "daemon/app/plan_command.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <map>
 #include <ostream>
@@ -10,6 +8,7 @@
 #include "daemon/azure/azure_services.hpp"
 #include "daemon/controllers/container_group_survey.hpp"
 #include "daemon/controllers/secret_resolver.hpp"
+#include "daemon/core/loop_supervisor.hpp"
 #include "daemon/model/resource_parser.hpp"
 #include "daemon/source/directory_source.hpp"
 #include "daemon/source/spec_store.hpp"
@@ -91,6 +90,8 @@ int run_plan(const config::Config& config, std::shared_ptr<log::LogSink> sink, s
   }
   asio::io_context io;
   core::RealClock clock;
+  auto& supervisor = core::loop_supervisor(io.get_executor());
+  supervisor.configure(clock, logger.child("supervisor"), {});
   source::SpecStore specs;
   source::DirectorySource directory(io.get_executor(), config.specs.directory, config.specs.debounce, clock,
                                     logger.child("source"), specs);
@@ -107,15 +108,16 @@ int run_plan(const config::Config& config, std::shared_ptr<log::LogSink> sink, s
   controllers::SecretResolver secrets((*azure)->key_vault(), clock, config.container_groups.resync_period);
   const controllers::SecretPins latest_everywhere;  // the plan shows what the latest secret versions would change
   int exit_code = 1;
-  asio::co_spawn(
-      io,
+  // A throw is logged and leaves exit code 1; stopping the io_context ends pending Azure calls.
+  supervisor.spawn_once(
+      io.get_executor(), "plan",
       [&]() -> asio::awaitable<void> {
         const auto survey = co_await controllers::survey_container_groups(specs, (*azure)->arm(), secrets,
                                                                           latest_everywhere, config.owner, logger);
         exit_code = print_plan(out, specs, survey) ? 0 : 1;
         (*azure)->shutdown();
       },
-      asio::detached);
+      [&io] { io.stop(); });
   io.run();
   return exit_code;
 }

@@ -1,8 +1,6 @@
 #include "daemon/controllers/container_group_controller.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-
+#include "daemon/core/loop_supervisor.hpp"
 #include "daemon/model/resource_parser.hpp"
 
 namespace aci::controllers {
@@ -89,15 +87,19 @@ void ContainerGroupController::start_once(std::uint32_t max_attempts, std::funct
     controller_.queue().add(key);
   }
   // One survey first, for groups whose spec is gone; the workers start after it, so
-  // every key is expected before its first reconcile ends.
-  boost::asio::co_spawn(
-      executor_,
-      [this]() -> boost::asio::awaitable<void> {
+  // every key is expected before its first reconcile ends. If the survey throws, the
+  // declared keys still converge (arm and start are idempotent), so the run ends.
+  const auto converge = [this] {
+    once_->arm();
+    controller_.start();
+  };
+  core::spawn_once(
+      executor_, "start_once",
+      [this, converge]() -> boost::asio::awaitable<void> {
         for (const auto& key : co_await resync_.resync_once()) once_->expect(key);
-        once_->arm();
-        controller_.start();
+        converge();
       },
-      boost::asio::detached);
+      converge);
 }
 
 boost::asio::awaitable<bool> ContainerGroupController::stop() {

@@ -1,17 +1,15 @@
 #include "daemon/controllers/container_group_resync.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <algorithm>
 #include <utility>
 #include <vector>
 
 #include "daemon/controllers/container_group_survey.hpp"
+#include "daemon/core/test_fault.hpp"
 
 namespace aci::controllers {
 
 namespace asio = boost::asio;
-
 
 ContainerGroupResync::ContainerGroupResync(asio::any_io_executor executor, const source::SpecStore& specs,
                                            azure::ArmClient& arm, SecretResolver& secrets,
@@ -33,24 +31,25 @@ ContainerGroupResync::ContainerGroupResync(asio::any_io_executor executor, const
 ContainerGroupResync::~ContainerGroupResync() { stop(); }
 
 void ContainerGroupResync::start() {
-  loops_running_ = 2;
-  asio::co_spawn(executor_, resync_loop(), asio::detached);
-  asio::co_spawn(executor_, instance_view_loop(), asio::detached);
+  resync_loop_ = core::spawn_supervised(executor_, "resync", [this] { return resync_loop(); });
+  instance_view_loop_ = core::spawn_supervised(executor_, "instance_view", [this] { return instance_view_loop(); });
 }
 
 void ContainerGroupResync::stop() {
   stopped_ = true;
+  resync_loop_.cancel();
+  instance_view_loop_.cancel();
   resync_timer_->cancel();
   instance_view_timer_->cancel();
 }
 
 asio::awaitable<void> ContainerGroupResync::resync_loop() {
   while (!stopped_) {
+    core::test_fault_point("resync");
     const auto queued = co_await resync_once();
     logger_.debug("resync pass done", {{"queued", queued.size()}});
     if (!co_await resync_timer_->wait_until(clock_.steady_now() + options_.period)) break;
   }
-  --loops_running_;
 }
 
 asio::awaitable<std::vector<std::string>> ContainerGroupResync::resync_once() {
@@ -80,6 +79,7 @@ asio::awaitable<void> ContainerGroupResync::instance_view_loop() {
   // reads are spread evenly and adapt as keys come and go.
   std::string last_key;
   while (!stopped_) {
+    core::test_fault_point("instance_view");
     const auto& managed = reconciler_.managed();
     const auto count = static_cast<long>(std::max<std::size_t>(managed.size(), 1));
     const auto spacing = std::max<core::Duration>(options_.instance_view_period / count, std::chrono::milliseconds(1));
@@ -100,7 +100,6 @@ asio::awaitable<void> ContainerGroupResync::instance_view_loop() {
       logger_.debug("instance view read failed", {{"key", last_key}, {"error", group.error().to_string()}});
     }
   }
-  --loops_running_;
 }
 
 }  // namespace aci::controllers

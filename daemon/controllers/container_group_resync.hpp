@@ -4,7 +4,8 @@
 // within one period) and the keys whose plan would write queued, plus groups carrying
 // our owner tag that no spec declares, for their deletion policy. A separate loop reads
 // each group's instance view (container state) by GET, spread evenly over its own,
-// slower period.
+// slower period. Both loops ("resync", "instance_view") run under the LoopSupervisor,
+// which restarts them if they throw.
 // Use on the executor's thread; stop() before destroying.
 
 #include <boost/asio/any_io_executor.hpp>
@@ -18,6 +19,7 @@
 #include "daemon/controllers/secret_resolver.hpp"
 #include "daemon/core/clock.hpp"
 #include "daemon/core/log.hpp"
+#include "daemon/core/loop_supervisor.hpp"
 #include "daemon/core/work_queue.hpp"
 #include "daemon/source/spec_store.hpp"
 
@@ -43,7 +45,6 @@ class ContainerGroupResync {
   void start();
   // Ends both loops at their next wait; a request in flight finishes first.
   void stop();
-  bool running() const noexcept { return loops_running_ > 0; }
 
   // One resync pass now: returns the keys it queued.
   boost::asio::awaitable<std::vector<std::string>> resync_once();
@@ -64,7 +65,8 @@ class ContainerGroupResync {
   core::TimerPtr resync_timer_;
   core::TimerPtr instance_view_timer_;
   bool stopped_ = false;
-  int loops_running_ = 0;
+  core::LoopHandle resync_loop_;
+  core::LoopHandle instance_view_loop_;
 };
 
 }  // namespace aci::controllers

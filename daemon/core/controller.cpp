@@ -1,10 +1,10 @@
 #include "daemon/core/controller.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <algorithm>
 #include <exception>
 #include <optional>
+
+#include "daemon/core/test_fault.hpp"
 
 namespace aci::core {
 
@@ -35,11 +35,17 @@ void Controller::start() {
   if (started_ || stopping_) return;
   started_ = true;
   logger_.info("starting controller", {{"controller", options_.name}, {"workers", options_.workers}});
-  housekeeping_running_ = true;
-  boost::asio::co_spawn(executor_, housekeeping(), boost::asio::detached);
+  // Each (re)start counts its loop as live; its exit, returned or thrown, uncounts it,
+  // so stop() never waits for a loop that is between a failure and its restart.
+  loops_.push_back(spawn_supervised(executor_, options_.name + "_housekeeping", [this] {
+    housekeeping_running_ = true;
+    return housekeeping();
+  }));
   for (std::size_t i = 0; i < options_.workers; ++i) {
-    ++live_workers_;
-    boost::asio::co_spawn(executor_, worker(), boost::asio::detached);
+    loops_.push_back(spawn_supervised(executor_, options_.name + "_worker", [this] {
+      ++live_workers_;
+      return worker();
+    }));
   }
 }
 
@@ -52,7 +58,9 @@ boost::asio::awaitable<bool> Controller::stop() {
   }
   logger_.info("stopping controller",
                {{"controller", options_.name}, {"in_flight", static_cast<std::uint64_t>(in_flight_.size())}});
-  // Idle workers see nullopt from get() and exit; busy ones exit after their reconcile.
+  // Idle workers see nullopt from get() and exit; busy ones exit after their reconcile;
+  // failed ones are not restarted.
+  for (auto& loop : loops_) loop.cancel();
   queue_.shutdown();
   if (housekeeping_timer_ != nullptr) housekeeping_timer_->cancel();
 
@@ -77,9 +85,22 @@ boost::asio::awaitable<bool> Controller::stop() {
 }
 
 boost::asio::awaitable<void> Controller::worker() {
-  while (std::optional<std::string> key = co_await queue_.get()) {
-    co_await reconcile_one(*key);
+  try {
+    for (;;) {
+      // Before get(): a key handed out is always done() by reconcile_one.
+      test_fault_point(options_.name + "_worker");
+      const std::optional<std::string> key = co_await queue_.get();
+      if (!key) break;
+      co_await reconcile_one(*key);
+    }
+  } catch (...) {
+    worker_exited();
+    throw;  // to the supervisor, which logs, counts and restarts
   }
+  worker_exited();
+}
+
+void Controller::worker_exited() {
   --live_workers_;
   loop_exited();
 }
@@ -166,18 +187,30 @@ boost::asio::awaitable<void> Controller::reconcile_one(const std::string& key) {
 
 boost::asio::awaitable<void> Controller::housekeeping() {
   auto timer = clock_.make_timer(executor_);
-  housekeeping_timer_ = timer.get();
-  while (!stopping_) {
-    const SteadyTime now = clock_.steady_now();
-    queue_.update_unfinished_work_metrics();
-    report_overruns(now);
-    SteadyTime wake = now + options_.metrics_interval;
-    for (const auto& [id, flight] : in_flight_) {
-      if (!flight.overran) wake = std::min(wake, flight.deadline);
+  try {
+    while (!stopping_) {
+      test_fault_point(options_.name + "_housekeeping");
+      const SteadyTime now = clock_.steady_now();
+      queue_.update_unfinished_work_metrics();
+      report_overruns(now);
+      SteadyTime wake = now + options_.metrics_interval;
+      for (const auto& [id, flight] : in_flight_) {
+        if (!flight.overran) wake = std::min(wake, flight.deadline);
+      }
+      housekeeping_wake_at_ = wake;
+      // Published only while waiting, so a throw elsewhere leaves no pointer into this frame.
+      housekeeping_timer_ = timer.get();
+      co_await timer->wait_until(wake);
+      housekeeping_timer_ = nullptr;
     }
-    housekeeping_wake_at_ = wake;
-    co_await timer->wait_until(wake);
+  } catch (...) {
+    housekeeping_exited();
+    throw;  // to the supervisor, which logs, counts and restarts
   }
+  housekeeping_exited();
+}
+
+void Controller::housekeeping_exited() {
   housekeeping_wake_at_ = SteadyTime::max();
   housekeeping_timer_ = nullptr;
   housekeeping_running_ = false;

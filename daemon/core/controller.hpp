@@ -3,8 +3,9 @@
 // N worker coroutines take keys from the controller's WorkQueue and call the
 // Reconciler; each outcome is turned into queue bookkeeping (forget, add_after,
 // add_rate_limited) and metrics in one place. Guard rails live here: exceptions are
-// caught per reconcile, and a reconcile that outlives its deadline is logged and
-// counted. Runs on one executor; call every member on its thread (if several threads
+// caught per reconcile, a reconcile that outlives its deadline is logged and counted,
+// and the workers and the housekeeping loop run under the LoopSupervisor, which
+// restarts them if they throw (loops "<name>_worker" and "<name>_housekeeping"). Runs on one executor; call every member on its thread (if several threads
 // ever run the io_context, pass a strand).
 
 #include <boost/asio/any_io_executor.hpp>
@@ -14,9 +15,11 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "daemon/core/clock.hpp"
 #include "daemon/core/log.hpp"
+#include "daemon/core/loop_supervisor.hpp"
 #include "daemon/core/rate_limiter.hpp"
 #include "daemon/core/reconciler.hpp"
 #include "daemon/core/work_queue.hpp"
@@ -75,6 +78,8 @@ class Controller {
   boost::asio::awaitable<void> worker();
   boost::asio::awaitable<void> reconcile_one(const std::string& key);
   boost::asio::awaitable<void> housekeeping();
+  void worker_exited();
+  void housekeeping_exited();
   void report_overruns(SteadyTime now);
   void loop_exited();
   bool all_exited() const noexcept { return live_workers_ == 0 && !housekeeping_running_; }
@@ -98,6 +103,8 @@ class Controller {
   Timer* housekeeping_timer_ = nullptr;
   SteadyTime housekeeping_wake_at_ = SteadyTime::max();
   Timer* stop_timer_ = nullptr;
+  // Declared last: destroyed first, so no restart reaches a half-destroyed controller.
+  std::vector<LoopHandle> loops_;
 };
 
 }  // namespace aci::core

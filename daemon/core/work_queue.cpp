@@ -1,7 +1,5 @@
 #include "daemon/core/work_queue.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -12,6 +10,8 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
+
+#include "daemon/core/test_fault.hpp"
 
 namespace aci::core {
 
@@ -58,8 +58,9 @@ struct WorkQueue::State {
   std::priority_queue<Scheduled, std::vector<Scheduled>, std::greater<>> heap;
   std::unordered_map<std::string, SteadyTime> waiting;
   std::uint64_t next_sequence = 0;
+  // Also true while a delay loop that threw waits for its restart, which drains the heap.
   bool delay_loop_running = false;
-  Timer* delay_timer = nullptr;  // owned by the delay loop's frame while it runs
+  Timer* delay_timer = nullptr;  // owned by the delay loop's frame while it waits
   SteadyTime delay_wake_at = SteadyTime::max();
 
   void add(const std::string& key) {
@@ -87,8 +88,8 @@ namespace {
 // Exits when nothing waits (add_after restarts it), so an idle queue holds no timer.
 boost::asio::awaitable<void> delay_loop(std::shared_ptr<WorkQueue::State> s) {
   auto timer = s->clock.make_timer(s->executor);
-  s->delay_timer = timer.get();
   while (!s->shut_down) {
+    test_fault_point("work_queue_delay");
     const SteadyTime now = s->clock.steady_now();
     while (!s->heap.empty() && s->heap.top().ready <= now) {
       Scheduled due = s->heap.top();
@@ -100,10 +101,12 @@ boost::asio::awaitable<void> delay_loop(std::shared_ptr<WorkQueue::State> s) {
     }
     if (s->heap.empty()) break;
     s->delay_wake_at = s->heap.top().ready;
+    // Published only while waiting, so a throw elsewhere leaves no pointer into this frame.
+    s->delay_timer = timer.get();
     co_await timer->wait_until(s->delay_wake_at);
+    s->delay_timer = nullptr;
   }
   s->delay_wake_at = SteadyTime::max();
-  s->delay_timer = nullptr;
   s->delay_loop_running = false;
 }
 
@@ -134,7 +137,7 @@ void WorkQueue::add_after(const std::string& key, Duration delay) {
   s.heap.push(Scheduled{ready, s.next_sequence++, key});
   if (!s.delay_loop_running) {
     s.delay_loop_running = true;
-    boost::asio::co_spawn(s.executor, delay_loop(state_), boost::asio::detached);
+    delay_loop_ = spawn_supervised(s.executor, "work_queue_delay", [state = state_] { return delay_loop(state); });
   } else if (ready < s.delay_wake_at && s.delay_timer != nullptr) {
     s.delay_timer->cancel();  // the loop recomputes its wake-up time
   }

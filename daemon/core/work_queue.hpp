@@ -17,6 +17,7 @@
 #include <string>
 
 #include "daemon/core/clock.hpp"
+#include "daemon/core/loop_supervisor.hpp"
 #include "daemon/core/rate_limiter.hpp"
 #include "daemon/metrics/controller_metrics.hpp"
 
@@ -72,6 +73,8 @@ class WorkQueue {
   // Shared with the queue's own coroutines and with waiting getters, so none of them
   // touches freed memory if the queue is destroyed first.
   std::shared_ptr<State> state_;
+  // The delay loop (loop "work_queue_delay"), restarted by the LoopSupervisor if it throws.
+  LoopHandle delay_loop_;
 };
 
 }  // namespace aci::core

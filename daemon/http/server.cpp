@@ -1,7 +1,5 @@
 #include "daemon/http/server.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -11,6 +9,8 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <exception>
+
+#include "daemon/core/test_fault.hpp"
 
 namespace aci::http {
 
@@ -53,12 +53,13 @@ Expected<tcp::endpoint, std::string> HttpServer::listen() {
     return unexpected("cannot listen on " + where + ": " + ec.message());
   auto bound = acceptor_.local_endpoint(ec);
   if (ec) return unexpected("cannot read the bound address of " + where + ": " + ec.message());
-  asio::co_spawn(executor_, accept_loop(), asio::detached);
+  accept_loop_ = core::spawn_supervised(executor_, "http_accept", [this] { return accept_loop(); });
   return bound;
 }
 
 void HttpServer::stop() {
   stopping_ = true;
+  accept_loop_.cancel();
   boost::system::error_code ignored;
   acceptor_.close(ignored);
   for (Connection* connection : connections_) {
@@ -69,6 +70,7 @@ void HttpServer::stop() {
 asio::awaitable<void> HttpServer::accept_loop() {
   auto alive = alive_;
   while (*alive && !stopping_) {
+    core::test_fault_point("http_accept");
     boost::system::error_code ec;
     tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (!*alive || stopping_) co_return;
@@ -77,7 +79,11 @@ asio::awaitable<void> HttpServer::accept_loop() {
       continue;
     }
     ++accepted_;
-    asio::co_spawn(executor_, serve(std::move(socket)), asio::detached);
+    // serve() catches what it can; anything left is logged and counted, never lost.
+    core::spawn_once(executor_, "http_connection",
+                     [this, connection = std::make_shared<tcp::socket>(std::move(socket))] {
+                       return serve(std::move(*connection));
+                     });
   }
 }
 
@@ -105,8 +111,8 @@ asio::awaitable<void> HttpServer::serve(tcp::socket socket) {
     } else {
       co_await serve_stream(tcp_stream, connection, context);
     }
-  } catch (const std::exception&) {
-    // A broken connection ends only itself.
+  } catch (...) {
+    // A broken connection ends only itself; its socket closes with this frame.
   }
   if (*alive) {
     tcp_stream.socket().shutdown(tcp::socket::shutdown_send, ec);

@@ -4,7 +4,8 @@
 // response. stop() stops accepting and closes idle connections; requests already
 // being handled finish and their connections then close. All member functions
 // must be called on the executor's thread; the server must outlive its coroutines
-// (wait for connection_count() to reach zero, or stop the io_context, first).
+// (wait for connection_count() to reach zero, or stop the io_context, first). The accept
+// loop runs under the LoopSupervisor (loop "http_accept"), which restarts it if it throws.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -20,6 +21,7 @@
 #include <string>
 
 #include "daemon/core/expected.hpp"
+#include "daemon/core/loop_supervisor.hpp"
 
 namespace aci::http {
 
@@ -80,6 +82,7 @@ class HttpServer {
   std::uint64_t accepted_ = 0;
   bool stopping_ = false;
   std::shared_ptr<bool> alive_;
+  core::LoopHandle accept_loop_;
 };
 
 // Helpers for handlers.

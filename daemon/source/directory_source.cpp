@@ -4,13 +4,14 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <stdexcept>
+
+#include "daemon/core/test_fault.hpp"
 
 namespace aci::source {
 
@@ -55,7 +56,13 @@ Expected<Ok, std::string> DirectorySource::start() {
   *running_ = true;
   // Watches are placed before the files are read, so no change can fall in between.
   read_changes();
-  asio::co_spawn(executor_, watch(running_), asio::detached);
+  // A restart reads the tree again: events taken before the failure may never have
+  // been acted on.
+  watch_loop_ = core::spawn_supervised(executor_, "directory_watch", [this, first = true]() mutable {
+    const bool reread = !first;
+    first = false;
+    return watch(running_, reread);
+  });
   return Ok{};
 }
 
@@ -63,6 +70,7 @@ void DirectorySource::stop() {
   started_ = true;  // a stopped source never starts
   if (!*running_) return;
   *running_ = false;
+  watch_loop_.cancel();
   if (waiting_timer_ != nullptr) waiting_timer_->cancel();
   waiting_timer_ = nullptr;
   boost::system::error_code ignored;
@@ -74,11 +82,16 @@ void DirectorySource::rescan() {
   if (*running_) read_changes();
 }
 
-asio::awaitable<void> DirectorySource::watch(std::shared_ptr<bool> running) {
+asio::awaitable<void> DirectorySource::watch(std::shared_ptr<bool> running, bool reread) {
   // After every wait, `running` is checked before anything else: once stopped, this
   // object may already be gone. The timer lives here for the same reason.
   const auto timer = clock_.make_timer(executor_);
+  if (reread) {
+    read_everything_ = true;
+    read_changes();
+  }
   while (true) {
+    core::test_fault_point("directory_watch");
     // What is queued is taken before waiting: Asio's epoll reactor is edge-triggered,
     // and an edge it saw while nothing waited (during the debounce, say) is not
     // reported again.
@@ -87,11 +100,8 @@ asio::awaitable<void> DirectorySource::watch(std::shared_ptr<bool> running) {
       co_await events_->async_wait(asio::posix::stream_descriptor::wait_read,
                                    asio::redirect_error(asio::use_awaitable, ec));
       if (!*running) co_return;
-      if (ec) {
-        logger_.error("watching the spec directory failed; changes are read only on rescan",
-                      {{"directory", root_}, {"error", ec.message()}});
-        co_return;
-      }
+      // The supervisor logs it, counts it and restarts the watch, which reads the tree again.
+      if (ec) throw std::runtime_error("waiting for changes in spec directory '" + root_ + "' failed: " + ec.message());
       continue;
     }
     const auto latest = clock_.steady_now() + debounce_ * kLongestBurstInDebounces;

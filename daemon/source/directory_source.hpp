@@ -4,8 +4,10 @@
 // into the SpecStore before it returns, then watches every directory with inotify;
 // once a burst of events has been quiet for `debounce` (or has lasted 10 × debounce),
 // the files that changed are read again. A file or directory that cannot be read
-// deletes nothing. Runs on one executor; destroy it before its io_context. After
-// stop() it may be destroyed at once: its coroutine then ends without touching it.
+// deletes nothing. The watch runs under the LoopSupervisor (loop "directory_watch"): if
+// it throws, it is restarted and reads the whole tree again. Runs on one executor;
+// destroy it before its io_context. After stop() it may be destroyed at once: its
+// coroutine then ends without touching it.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -20,6 +22,7 @@
 #include "daemon/core/clock.hpp"
 #include "daemon/core/expected.hpp"
 #include "daemon/core/log.hpp"
+#include "daemon/core/loop_supervisor.hpp"
 #include "daemon/source/spec_store.hpp"
 #include "daemon/source/spec_tree.hpp"
 
@@ -46,7 +49,8 @@ class DirectorySource {
   std::size_t files_read() const noexcept { return files_read_; }
 
  private:
-  boost::asio::awaitable<void> watch(std::shared_ptr<bool> running);
+  // `reread`: a restart, which reads every file again first.
+  boost::asio::awaitable<void> watch(std::shared_ptr<bool> running, bool reread);
   // Reads every queued inotify event; returns whether there was any.
   bool take_events();
   void update_watches(const SpecTree& tree);
@@ -71,6 +75,7 @@ class DirectorySource {
   bool read_everything_ = false;           // the kernel's event queue overflowed
   std::map<std::string, FileStamp> files_;
   std::size_t files_read_ = 0;
+  core::LoopHandle watch_loop_;
 };
 
 }  // namespace aci::source

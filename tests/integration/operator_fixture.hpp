@@ -64,9 +64,11 @@ inline bool eventually(const std::function<bool()>& condition, std::chrono::mill
 
 class OperatorInstance {
  public:
-  // `settings`: extra top-level YAML for the daemon (containerGroups:, owner:, ...).
+  // `settings`: extra top-level YAML for the daemon (containerGroups:, owner:, ...);
+  // `environment`: extra "NAME=value" entries for the daemon's process.
   OperatorInstance(EmulatorInstance& emulator, const TempDir& dir, const std::string& settings,
-                   const std::vector<std::string>& extra_args = {}) {
+                   const std::vector<std::string>& extra_args = {}, std::vector<std::string> environment = {})
+      : environment_(std::move(environment)) {
     const auto secret_file = dir.write("client-secret", "demo-only-secret");
     specs_ = dir.path() + "/specs";
     std::filesystem::create_directories(specs_);
@@ -81,7 +83,7 @@ class OperatorInstance {
 
   // Starts the daemon (again, after stop()) and waits until it serves.
   bool start() {
-    process_ = std::make_unique<ChildProcess>(arguments_);
+    process_ = std::make_unique<ChildProcess>(arguments_, environment_);
     auto line = process_->wait_for_line(
         [](const std::string& text) { return text.find("serving metrics") != std::string::npos; },
         std::chrono::seconds(30));
@@ -138,6 +140,7 @@ class OperatorInstance {
   std::string specs_;
   std::string config_;
   std::vector<std::string> arguments_;
+  std::vector<std::string> environment_;
   std::unique_ptr<ChildProcess> process_;
   unsigned short port_ = 0;
 };
