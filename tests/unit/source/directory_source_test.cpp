@@ -7,6 +7,8 @@
 #include <functional>
 #include <sstream>
 
+#include "daemon/core/loop_supervisor.hpp"
+#include "daemon/core/test_fault.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/fake_clock.hpp"
 #include "tests/unit/source/source_fixtures.hpp"
@@ -241,6 +243,23 @@ TEST_F(DirectorySourceTest, StopWhileWaitingForEventsEndsTheCoroutine) {
   source.reset();
   io.restart();
   EXPECT_GE(io.run(), 1u);  // the aborted wait resumed the coroutine, which ended
+}
+
+TEST_F(DirectorySourceTest, AWatchThatThrowsIsRestartedAndReadsEveryFileAgain) {
+  core::loop_supervisor(io.get_executor()).configure(clock, logger, {});
+  dir.write("a.yaml", group_spec("one"));
+  core::arm_test_faults("directory_watch");
+  ASSERT_TRUE(source->start());
+  clock.poll();  // the watch throws at its first iteration
+  core::arm_test_faults("");
+  EXPECT_NE(log_output.str().find("background loop failed; restarting it"), std::string::npos);
+  dir.write("b.yaml", group_spec("two"));  // while the watch is down
+  clock.advance(1s);                      // the first backoff
+  EXPECT_TRUE(present("two"));
+  // Both files were read again: a.yaml twice in all, though it did not change.
+  EXPECT_EQ(source->files_read(), 3u);
+  dir.write("c.yaml", group_spec("three"));
+  EXPECT_TRUE(settle_until([&] { return present("three"); }));
 }
 
 TEST_F(DirectorySourceTest, AStoppedSourceNeitherStartsNorRescans) {
