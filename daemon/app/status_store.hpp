@@ -18,19 +18,11 @@
 #include <string_view>
 #include <vector>
 
+#include "daemon/app/status_conditions.hpp"
 #include "daemon/core/clock.hpp"
 #include "daemon/core/log.hpp"
 
 namespace aci::app {
-
-// Sets the condition `type` in status["conditions"] (metav1.Condition shape):
-// lastTransitionTime moves to `now` only when `condition_status` ("True", "False" or
-// "Unknown"; anything else is a bug and throws std::invalid_argument) differs from before.
-void set_condition(nlohmann::json& status, std::string_view type, std::string_view condition_status,
-                   std::string_view reason, std::string_view message, core::WallTime now);
-
-// The condition `type`, or null.
-const nlohmann::json* find_condition(const nlohmann::json& status, std::string_view type);
 
 class StatusStore {
  public:

@@ -10,8 +10,9 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/core/clock.hpp"
-#include "daemon/http/client.hpp"
+#include "daemon/core/time_types.hpp"
+#include "daemon/http/http_error.hpp"
+#include "daemon/http/response.hpp"
 
 namespace aci::azure {
 

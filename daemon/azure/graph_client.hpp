@@ -13,19 +13,11 @@
 #include <vector>
 
 #include "daemon/azure/azure_error.hpp"
+#include "daemon/azure/graph_wire.hpp"
 #include "daemon/core/clock.hpp"
 #include "daemon/core/expected.hpp"
 
 namespace aci::azure {
-
-struct PasswordCredential {
-  std::string key_id;
-  std::string display_name;
-  std::string hint;  // first characters of the secret, as Graph shows them
-  std::optional<core::WallTime> start;
-  std::optional<core::WallTime> end;
-  std::string secret_text;  // only from add_password; empty otherwise
-};
 
 struct AddPasswordRequest {
   std::string display_name;

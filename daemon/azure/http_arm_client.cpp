@@ -1,9 +1,8 @@
 #include "daemon/azure/http_arm_client.hpp"
 
 #include <algorithm>
-#include <cctype>
 
-#include "daemon/azure/retry_after.hpp"
+#include "daemon/azure/arm_wire.hpp"
 #include "daemon/azure/url_encoding.hpp"
 
 namespace aci::azure {
@@ -15,20 +14,6 @@ namespace {
 
 // A server that keeps sending nextLinks forever must not keep us forever.
 constexpr int kMaxPages = 10000;
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string provisioning_state(const json& body) {
-  if (!body.is_object()) return {};
-  const auto properties = body.find("properties");
-  if (properties == body.end() || !properties->is_object()) return {};
-  const auto state = properties->find("provisioningState");
-  return state != properties->end() && state->is_string() ? state->get<std::string>() : std::string();
-}
 
 AzureError foreign_url(std::string_view what) {
   return AzureError{AzureErrorKind::bad_request, 0, "UntrustedUrl",
@@ -48,13 +33,6 @@ AzureError cancelled() {
 }
 
 }  // namespace
-
-std::string terminal_state(std::string_view state) {
-  for (const char* terminal : {"Succeeded", "Failed", "Canceled"})
-    if (iequals(state, terminal)) return terminal;
-  if (iequals(state, "Cancelled")) return "Canceled";
-  return {};
-}
 
 HttpArmClient::HttpArmClient(AzurePipeline& pipeline, ArmClientOptions options)
     : pipeline_(pipeline), options_(std::move(options)) {
@@ -90,9 +68,7 @@ boost::asio::awaitable<Expected<json, AzureError>> HttpArmClient::get_container_
                                                        ArmOperationClass::read));
   if (!response) co_return unexpected(std::move(response.error()));
   if (response->status != 200) co_return unexpected(error(*response));
-  auto body = json::parse(response->body, nullptr, false);
-  if (!body.is_object()) co_return unexpected(malformed_response("arm", "container group is not a JSON object", *response));
-  co_return body;
+  co_return parse_container_group(*response);
 }
 
 boost::asio::awaitable<Expected<std::vector<json>, AzureError>> HttpArmClient::list_container_groups(
@@ -107,13 +83,11 @@ boost::asio::awaitable<Expected<std::vector<json>, AzureError>> HttpArmClient::l
         make_request("containerGroups.list", beast_http::verb::get, url, subscription_id, ArmOperationClass::read));
     if (!response) co_return unexpected(std::move(response.error()));
     if (response->status != 200) co_return unexpected(error(*response));
-    const auto body = json::parse(response->body, nullptr, false);
-    if (!body.is_object()) co_return unexpected(malformed_response("arm", "list is not a JSON object", *response));
-    if (const auto value = body.find("value"); value != body.end() && value->is_array())
-      for (const auto& item : *value) groups.push_back(item);
-    const auto next = body.find("nextLink");
-    if (next == body.end() || !next->is_string() || next->get_ref<const std::string&>().empty()) co_return groups;
-    url = next->get<std::string>();
+    auto parsed = parse_container_group_page(*response);
+    if (!parsed) co_return unexpected(std::move(parsed.error()));
+    for (auto& group : parsed->groups) groups.push_back(std::move(group));
+    if (parsed->next_link.empty()) co_return groups;
+    url = std::move(parsed->next_link);
     if (!same_origin(url, options_.endpoint)) co_return unexpected(foreign_url("nextLink"));
   }
   co_return unexpected(AzureError{AzureErrorKind::server, 0, "TooManyPages",
@@ -132,13 +106,13 @@ boost::asio::awaitable<Expected<PutResult, AzureError>> HttpArmClient::put_conta
   if (response->status != 200 && response->status != 201) co_return unexpected(error(*response));
   PutResult result;
   result.status = response->status;
-  result.body = json::parse(response->body, nullptr, false);
-  if (!result.body.is_object()) result.body = json::object();
+  result.body = put_response_body(*response);
   result.operation.kind = LongRunningOperation::Kind::put;
   result.operation.group = group;
-  result.operation.async_operation_url = response->header("Azure-AsyncOperation");
-  result.operation.location_url = response->header("Location");
-  result.operation.retry_after = retry_after_from_headers(*response, pipeline_.clock().now());
+  auto links = operation_links(*response, pipeline_.clock().now());
+  result.operation.async_operation_url = std::move(links.async_operation_url);
+  result.operation.location_url = std::move(links.location_url);
+  result.operation.retry_after = links.retry_after;
   result.operation.done = result.operation.async_operation_url.empty() && result.operation.location_url.empty() &&
                           !terminal_state(provisioning_state(result.body)).empty();
   co_return result;
@@ -160,12 +134,14 @@ boost::asio::awaitable<Expected<DeleteResult, AzureError>> HttpArmClient::delete
       result.status = response->status == 404 ? 204 : response->status;
       result.operation.done = true;
       co_return result;
-    case 202:
+    case 202: {
       result.status = 202;
-      result.operation.async_operation_url = response->header("Azure-AsyncOperation");
-      result.operation.location_url = response->header("Location");
-      result.operation.retry_after = retry_after_from_headers(*response, pipeline_.clock().now());
+      auto links = operation_links(*response, pipeline_.clock().now());
+      result.operation.async_operation_url = std::move(links.async_operation_url);
+      result.operation.location_url = std::move(links.location_url);
+      result.operation.retry_after = links.retry_after;
       co_return result;
+    }
     default: co_return unexpected(error(*response));
   }
 }
@@ -179,9 +155,7 @@ boost::asio::awaitable<Expected<json, AzureError>> HttpArmClient::patch_containe
   auto response = co_await pipeline_.send(std::move(request));
   if (!response) co_return unexpected(std::move(response.error()));
   if (response->status != 200) co_return unexpected(error(*response));
-  auto body = json::parse(response->body, nullptr, false);
-  if (!body.is_object()) co_return unexpected(malformed_response("arm", "container group is not a JSON object", *response));
-  co_return body;
+  co_return parse_container_group(*response);
 }
 
 boost::asio::awaitable<Expected<OperationOutcome, AzureError>> HttpArmClient::final_state(
@@ -214,27 +188,21 @@ boost::asio::awaitable<Expected<std::optional<OperationOutcome>, AzureError>> Ht
                                                        beast_http::verb::get, url, subscription,
                                                        ArmOperationClass::read));
   if (!response) co_return unexpected(std::move(response.error()));
-  next_delay = retry_after_from_headers(*response, pipeline_.clock().now());
-  const auto body = json::parse(response->body, nullptr, false);
+  next_delay = operation_links(*response, pipeline_.clock().now()).retry_after;
 
   if (by_operation) {
     if (response->status != 200) co_return unexpected(error(*response));
-    const auto status = body.is_object() && body.contains("status") && body["status"].is_string()
-                            ? body["status"].get<std::string>()
-                            : std::string();
-    const auto terminal = terminal_state(status);
-    if (terminal.empty()) co_return std::optional<OperationOutcome>();
-    if (terminal == "Succeeded") {
+    auto status = parse_operation_status(response->body);
+    if (status.terminal.empty()) co_return std::optional<OperationOutcome>();
+    if (status.terminal == "Succeeded") {
       auto outcome = co_await final_state(operation);
       if (!outcome) co_return unexpected(std::move(outcome.error()));
       co_return std::optional<OperationOutcome>(std::move(*outcome));
     }
     OperationOutcome outcome;
-    outcome.status = terminal;
-    if (const auto failure = body.find("error"); failure != body.end() && failure->is_object()) {
-      outcome.error_code = failure->value("code", "");
-      outcome.error_message = failure->value("message", "");
-    }
+    outcome.status = std::move(status.terminal);
+    outcome.error_code = std::move(status.error_code);
+    outcome.error_message = std::move(status.error_message);
     co_return std::optional<OperationOutcome>(std::move(outcome));
   }
 
@@ -257,11 +225,12 @@ boost::asio::awaitable<Expected<std::optional<OperationOutcome>, AzureError>> Ht
     co_return std::optional<OperationOutcome>();
   }
   if (response->status != 200) co_return unexpected(error(*response));
+  auto body = nlohmann::json::parse(response->body, nullptr, false);
   const auto terminal = terminal_state(provisioning_state(body));
   if (terminal.empty()) co_return std::optional<OperationOutcome>();
   OperationOutcome outcome;
   outcome.status = terminal;
-  outcome.resource = body;
+  outcome.resource = std::move(body);
   if (terminal != "Succeeded") outcome.error_code = "ProvisioningState" + terminal;
   co_return std::optional<OperationOutcome>(std::move(outcome));
 }

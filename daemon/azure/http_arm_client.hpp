@@ -9,6 +9,7 @@
 #include <string>
 
 #include "daemon/azure/arm_client.hpp"
+#include "daemon/azure/arm_wire.hpp"
 #include "daemon/azure/azure_pipeline.hpp"
 
 namespace aci::azure {
@@ -19,9 +20,6 @@ struct ArmClientOptions {
   std::string api_version = "2023-05-01";
   std::chrono::milliseconds poll_interval{std::chrono::seconds(5)};
 };
-
-// "Succeeded", "Failed", "Canceled" (any casing) -> canonical casing; other states -> "".
-std::string terminal_state(std::string_view state);
 
 class HttpArmClient final : public ArmClient {
  public:

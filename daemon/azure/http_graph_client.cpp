@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemon/azure/graph_wire.hpp"
 #include "daemon/azure/iso8601.hpp"
 #include "daemon/azure/url_encoding.hpp"
 
@@ -9,33 +10,6 @@ namespace aci::azure {
 
 namespace beast_http = boost::beast::http;
 using json = nlohmann::json;
-
-namespace {
-
-std::string string_or_empty(const json& object, const char* key) {
-  const auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-std::optional<core::WallTime> time_field(const json& object, const char* key) {
-  const auto text = string_or_empty(object, key);
-  return text.empty() ? std::nullopt : parse_iso8601(text);
-}
-
-}  // namespace
-
-Expected<PasswordCredential, std::string> parse_password_credential(const json& item) {
-  if (!item.is_object()) return unexpected(std::string("passwordCredential is not a JSON object"));
-  PasswordCredential out;
-  out.key_id = string_or_empty(item, "keyId");
-  if (out.key_id.empty()) return unexpected(std::string("passwordCredential has no keyId"));
-  out.display_name = string_or_empty(item, "displayName");
-  out.hint = string_or_empty(item, "hint");
-  out.start = time_field(item, "startDateTime");
-  out.end = time_field(item, "endDateTime");
-  out.secret_text = string_or_empty(item, "secretText");
-  return out;
-}
 
 HttpGraphClient::HttpGraphClient(AzurePipeline& pipeline, GraphClientOptions options)
     : pipeline_(pipeline), options_(std::move(options)) {
@@ -57,17 +31,9 @@ boost::asio::awaitable<Expected<std::vector<PasswordCredential>, AzureError>> Ht
   auto response = co_await pipeline_.send(std::move(request));
   if (!response) co_return unexpected(std::move(response.error()));
   if (response->status != 200) co_return unexpected(error_from_response("graph", *response, pipeline_.clock().now()));
-  const auto body = json::parse(response->body, nullptr, false);
-  if (!body.is_object()) co_return unexpected(malformed_response("graph", "application is not a JSON object", *response));
-  std::vector<PasswordCredential> passwords;
-  if (const auto items = body.find("passwordCredentials"); items != body.end() && items->is_array()) {
-    for (const auto& item : *items) {
-      auto parsed = parse_password_credential(item);
-      if (!parsed) co_return unexpected(malformed_response("graph", parsed.error(), *response));
-      passwords.push_back(std::move(*parsed));
-    }
-  }
-  co_return passwords;
+  auto passwords = parse_application_passwords(response->body);
+  if (!passwords) co_return unexpected(malformed_response("graph", passwords.error(), *response));
+  co_return std::move(*passwords);
 }
 
 boost::asio::awaitable<Expected<PasswordCredential, AzureError>> HttpGraphClient::add_password(
@@ -89,11 +55,8 @@ boost::asio::awaitable<Expected<PasswordCredential, AzureError>> HttpGraphClient
   if (!response) co_return unexpected(std::move(response.error()));
   if (response->status != 200 && response->status != 201)
     co_return unexpected(error_from_response("graph", *response, pipeline_.clock().now()));
-  const auto body = json::parse(response->body, nullptr, false);
-  auto parsed = parse_password_credential(body);
+  auto parsed = parse_added_password(response->body);
   if (!parsed) co_return unexpected(malformed_response("graph", parsed.error(), *response));
-  if (parsed->secret_text.empty())
-    co_return unexpected(malformed_response("graph", "addPassword returned no secretText", *response));
   pipeline_.logger().sink().redactor().add(parsed->secret_text);
   co_return std::move(*parsed);
 }

@@ -14,9 +14,6 @@ struct GraphClientOptions {
   std::string scope = "https://graph.microsoft.com/.default";
 };
 
-// A passwordCredential object as Graph returns it.
-Expected<PasswordCredential, std::string> parse_password_credential(const nlohmann::json& item);
-
 class HttpGraphClient final : public GraphClient {
  public:
   HttpGraphClient(AzurePipeline& pipeline, GraphClientOptions options);

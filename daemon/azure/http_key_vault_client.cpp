@@ -26,56 +26,11 @@ AzureError invalid(std::string message) {
   return AzureError{AzureErrorKind::bad_request, 0, "InvalidName", std::move(message), {}, {}};
 }
 
-std::optional<core::WallTime> unix_time(const json& attributes, const char* key) {
-  const auto found = attributes.find(key);
-  if (found == attributes.end() || !found->is_number()) return std::nullopt;
-  return core::WallTime(std::chrono::seconds(found->get<std::int64_t>()));
-}
-
 std::int64_t unix_seconds(core::WallTime time) {
   return std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count();
 }
 
 }  // namespace
-
-Expected<SecretProperties, std::string> parse_secret_properties(const json& item) {
-  if (!item.is_object()) return unexpected(std::string("secret is not a JSON object"));
-  SecretProperties out;
-  out.id = item.value("id", "");
-  // ".../secrets/{name}/{version}": Key Vault's ids are the only place the version appears.
-  const auto path_start = out.id.find("/secrets/");
-  if (path_start == std::string::npos) return unexpected(std::string("secret id has no /secrets/ path"));
-  std::string rest = out.id.substr(path_start + 9);
-  rest = rest.substr(0, rest.find('?'));
-  const auto slash = rest.find('/');
-  out.name = rest.substr(0, slash);
-  if (slash != std::string::npos) out.version = rest.substr(slash + 1);
-  while (!out.version.empty() && out.version.back() == '/') out.version.pop_back();
-  if (const auto type = item.find("contentType"); type != item.end() && type->is_string()) out.content_type = *type;
-  if (const auto tags = item.find("tags"); tags != item.end() && tags->is_object()) {
-    for (const auto& [key, value] : tags->items())
-      if (value.is_string()) out.tags[key] = value.get<std::string>();
-  }
-  if (const auto attributes = item.find("attributes"); attributes != item.end() && attributes->is_object()) {
-    out.attributes.enabled = attributes->value("enabled", true);
-    out.attributes.not_before = unix_time(*attributes, "nbf");
-    out.attributes.expires = unix_time(*attributes, "exp");
-    out.attributes.created = unix_time(*attributes, "created");
-    out.attributes.updated = unix_time(*attributes, "updated");
-    out.attributes.recovery_level = attributes->value("recoveryLevel", "");
-  }
-  return out;
-}
-
-Expected<Secret, std::string> parse_secret_bundle(const std::string& body) {
-  const auto parsed = json::parse(body, nullptr, false);
-  if (!parsed.is_object()) return unexpected(std::string("secret bundle is not a JSON object"));
-  auto properties = parse_secret_properties(parsed);
-  if (!properties) return unexpected(std::move(properties.error()));
-  const auto value = parsed.find("value");
-  if (value == parsed.end() || !value->is_string()) return unexpected(std::string("secret bundle has no value"));
-  return Secret{std::move(*properties), value->get<std::string>()};
-}
 
 HttpKeyVaultClient::HttpKeyVaultClient(AzurePipeline& pipeline, KeyVaultClientOptions options)
     : pipeline_(pipeline), options_(std::move(options)) {}
@@ -200,18 +155,11 @@ boost::asio::awaitable<Expected<std::vector<SecretProperties>, AzureError>> Http
     if (!response) co_return unexpected(std::move(response.error()));
     if (response->status != 200)
       co_return unexpected(error_from_response("keyvault", *response, pipeline_.clock().now()));
-    const auto body = json::parse(response->body, nullptr, false);
-    if (!body.is_object()) co_return unexpected(malformed_response("keyvault", "versions page is not JSON", *response));
-    if (const auto value = body.find("value"); value != body.end() && value->is_array()) {
-      for (const auto& item : *value) {
-        auto properties = parse_secret_properties(item);
-        if (!properties) co_return unexpected(malformed_response("keyvault", properties.error(), *response));
-        versions.push_back(std::move(*properties));
-      }
-    }
+    auto parsed = parse_secret_version_page(response->body);
+    if (!parsed) co_return unexpected(malformed_response("keyvault", parsed.error(), *response));
+    for (auto& properties : parsed->versions) versions.push_back(std::move(properties));
     // A page may be empty and still carry a nextLink: only its absence ends the list.
-    const auto next = body.find("nextLink");
-    if (next == body.end() || !next->is_string() || next->get_ref<const std::string&>().empty()) {
+    if (parsed->next_link.empty()) {
       std::stable_sort(versions.begin(), versions.end(), [](const SecretProperties& a, const SecretProperties& b) {
         const auto ac = a.attributes.created.value_or(core::WallTime{});
         const auto bc = b.attributes.created.value_or(core::WallTime{});
@@ -219,7 +167,7 @@ boost::asio::awaitable<Expected<std::vector<SecretProperties>, AzureError>> Http
       });
       co_return versions;
     }
-    url = next->get<std::string>();
+    url = std::move(parsed->next_link);
     if (!same_origin(url, *base))
       co_return unexpected(AzureError{AzureErrorKind::bad_request, 0, "UntrustedUrl",
                                       "Key Vault returned a nextLink outside the vault; not followed", {}, {}});

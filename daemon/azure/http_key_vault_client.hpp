@@ -10,6 +10,7 @@
 
 #include "daemon/azure/azure_pipeline.hpp"
 #include "daemon/azure/key_vault_client.hpp"
+#include "daemon/azure/key_vault_wire.hpp"
 
 namespace aci::azure {
 
@@ -46,9 +47,5 @@ class HttpKeyVaultClient final : public KeyVaultClient {
   KeyVaultClientOptions options_;
   std::map<std::string, std::string> scopes_;  // vault -> scope
 };
-
-// Parses a SecretBundle or SecretItem; `name` and `version` come from its "id".
-Expected<Secret, std::string> parse_secret_bundle(const std::string& body);
-Expected<SecretProperties, std::string> parse_secret_properties(const nlohmann::json& item);
 
 }  // namespace aci::azure

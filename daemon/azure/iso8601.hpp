@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "daemon/core/clock.hpp"
+#include "daemon/core/time_types.hpp"
 
 namespace aci::azure {
 

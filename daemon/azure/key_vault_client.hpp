@@ -13,34 +13,11 @@
 #include <vector>
 
 #include "daemon/azure/azure_error.hpp"
+#include "daemon/azure/key_vault_wire.hpp"
 #include "daemon/core/clock.hpp"
 #include "daemon/core/expected.hpp"
 
 namespace aci::azure {
-
-struct SecretAttributes {
-  bool enabled = true;
-  std::optional<core::WallTime> not_before;
-  std::optional<core::WallTime> expires;
-  std::optional<core::WallTime> created;
-  std::optional<core::WallTime> updated;
-  std::string recovery_level;
-};
-
-// One version of a secret without its value (what a versions listing returns).
-struct SecretProperties {
-  std::string id;  // "https://myvault.vault.azure.net/secrets/name/version"
-  std::string name;
-  std::string version;
-  std::string content_type;
-  std::map<std::string, std::string> tags;
-  SecretAttributes attributes;
-};
-
-struct Secret {
-  SecretProperties properties;
-  std::string value;
-};
 
 struct SetSecretOptions {
   std::string content_type;

@@ -8,8 +8,8 @@
 #include <optional>
 #include <string_view>
 
-#include "daemon/core/clock.hpp"
-#include "daemon/http/client.hpp"
+#include "daemon/core/time_types.hpp"
+#include "daemon/http/response.hpp"
 
 namespace aci::azure {
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "daemon/azure/azure_pipeline.hpp"
+#include "daemon/azure/token_response.hpp"
 #include "daemon/azure/token_source.hpp"
 
 namespace aci::azure {
@@ -19,10 +20,6 @@ namespace aci::azure {
 // "https://login.microsoftonline.com/" + "contoso" -> "https://login.microsoftonline.com/contoso/oauth2/v2.0/token"
 std::string entra_token_endpoint(std::string_view authority_host, std::string_view tenant);
 
-// A 200 token response: access_token plus expires_in (number or numeric string), else
-// expires_on (Unix seconds); refresh_in when present. `service` names who answered.
-Expected<AccessToken, AzureError> parse_token_response(std::string_view service, const http::Response& response,
-                                                       core::WallTime now);
 
 // POSTs grant_type=client_credentials with `fields` (client_id, scope, secret or
 // assertion) to `endpoint`.

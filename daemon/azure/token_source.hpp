@@ -9,18 +9,13 @@
 #include <optional>
 #include <string>
 
+#include "daemon/azure/access_token.hpp"
 #include "daemon/azure/azure_error.hpp"
 #include "daemon/core/clock.hpp"
 #include "daemon/core/expected.hpp"
 
 namespace aci::azure {
 
-struct AccessToken {
-  std::string token;
-  core::WallTime expires_on;
-  // When the issuer suggests refreshing (Entra's refresh_in); the cache may refresh earlier.
-  std::optional<core::WallTime> refresh_on;
-};
 
 class TokenSource {
  public:

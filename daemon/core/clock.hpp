@@ -10,11 +10,9 @@
 #include <chrono>
 #include <memory>
 
-namespace aci::core {
+#include "daemon/core/time_types.hpp"
 
-using SteadyTime = std::chrono::steady_clock::time_point;
-using WallTime = std::chrono::system_clock::time_point;
-using Duration = std::chrono::steady_clock::duration;
+namespace aci::core {
 
 // One cancellable wait at a time. Boost 1.74 has no per-operation cancellation,
 // so a waiter is woken early by calling cancel() on the timer it waits on.

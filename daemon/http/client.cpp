@@ -144,11 +144,6 @@ asio::awaitable<Expected<std::unique_ptr<ResponseStream>, Error>> perform_open_s
 
 }  // namespace
 
-std::string Response::header(std::string_view name) const {
-  const auto found = headers.find(name);
-  return found == headers.end() ? std::string() : std::string(found->value());
-}
-
 Expected<std::unique_ptr<HttpClient>, std::string> HttpClient::create(asio::any_io_executor executor,
                                                                       ClientOptions options) {
   auto tls = make_client_tls_context(options.extra_ca_file);

@@ -19,6 +19,7 @@
 
 #include "daemon/core/expected.hpp"
 #include "daemon/http/http_error.hpp"
+#include "daemon/http/response.hpp"
 #include "daemon/http/response_stream.hpp"
 #include "daemon/http/url.hpp"
 
@@ -35,15 +36,6 @@ struct Request {
   // Host, User-Agent (unless given here) and Content-Length are set by the client.
   boost::beast::http::fields headers{};
   std::string body{};
-};
-
-struct Response {
-  unsigned status = 0;
-  boost::beast::http::fields headers{};
-  std::string body{};
-
-  // The first value of `name`, or "" when absent.
-  std::string header(std::string_view name) const;
 };
 
 struct RequestOptions {
