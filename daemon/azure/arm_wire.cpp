@@ -71,8 +71,9 @@ OperationStatus parse_operation_status(std::string_view body_text) {
   status.terminal = terminal_state(string_field(body, "status"));
   if (status.terminal.empty() || status.terminal == "Succeeded") return status;
   if (const auto failure = body.find("error"); failure != body.end() && failure->is_object()) {
-    status.error_code = failure->value("code", "");
-    status.error_message = failure->value("message", "");
+    // ARM promises strings; anything else must not throw out of a poll.
+    status.error_code = string_field(*failure, "code");
+    status.error_message = string_field(*failure, "message");
   }
   return status;
 }

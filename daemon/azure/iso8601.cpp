@@ -26,15 +26,38 @@ std::optional<int> digits(std::string_view text, std::size_t at, std::size_t cou
   return value;
 }
 
-}  // namespace
-
-std::optional<core::WallTime> from_civil(std::int64_t year, int month, int day, int hour, int minute, int second) {
+// Unix seconds of a UTC civil time; nullopt when a field is out of range. Years stop at
+// 9999, so the sum cannot overflow (whether a WallTime can hold it is checked apart).
+std::optional<std::int64_t> civil_seconds(std::int64_t year, int month, int day, int hour, int minute, int second) {
   if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
       minute < 0 || minute > 59 || second < 0 || second > 60)
     return std::nullopt;
   const auto days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  return core::WallTime(
-      std::chrono::seconds(days * 86400 + std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 + second));
+  return days * 86400 + std::int64_t{hour} * 3600 + std::int64_t{minute} * 60 + second;
+}
+
+// Whole seconds a WallTime holds either side of the epoch, less one so that a fraction
+// of a second may still be added.
+constexpr std::int64_t kMaxWallSeconds =
+    std::chrono::duration_cast<std::chrono::seconds>(core::WallTime::duration::max()).count() - 1;
+
+}  // namespace
+
+std::optional<core::WallTime> from_unix_seconds(std::int64_t seconds) {
+  if (seconds > kMaxWallSeconds || seconds < -kMaxWallSeconds) return std::nullopt;
+  return core::WallTime(std::chrono::seconds(seconds));
+}
+
+std::optional<core::WallTime> add_seconds(core::WallTime from, std::int64_t seconds) {
+  const auto base = std::chrono::duration_cast<std::chrono::seconds>(from.time_since_epoch()).count();
+  if ((seconds > 0 && base > kMaxWallSeconds - seconds) || (seconds < 0 && base < -kMaxWallSeconds - seconds))
+    return std::nullopt;
+  return from + std::chrono::seconds(seconds);
+}
+
+std::optional<core::WallTime> from_civil(std::int64_t year, int month, int day, int hour, int minute, int second) {
+  const auto seconds = civil_seconds(year, month, day, hour, minute, second);
+  return seconds ? from_unix_seconds(*seconds) : std::nullopt;
 }
 
 std::optional<core::WallTime> parse_iso8601(std::string_view text) {
@@ -47,12 +70,12 @@ std::optional<core::WallTime> parse_iso8601(std::string_view text) {
   if (!year || !month || !day || !hour || !minute || !second || text[4] != '-' || text[7] != '-' ||
       (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || text[13] != ':' || text[16] != ':')
     return std::nullopt;
-  auto time = from_civil(*year, *month, *day, *hour, *minute, *second);
-  if (!time) return std::nullopt;
+  auto seconds = civil_seconds(*year, *month, *day, *hour, *minute, *second);
+  if (!seconds) return std::nullopt;
+  std::int64_t nanos = 0;
   std::size_t pos = 19;
   if (pos < text.size() && text[pos] == '.') {
     ++pos;
-    std::int64_t nanos = 0;
     int places = 0;
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
       if (places < 9) {
@@ -63,16 +86,22 @@ std::optional<core::WallTime> parse_iso8601(std::string_view text) {
     }
     if (places == 0) return std::nullopt;
     for (; places < 9; ++places) nanos *= 10;
-    *time += std::chrono::duration_cast<core::WallTime::duration>(std::chrono::nanoseconds(nanos));
   }
-  if (pos == text.size()) return time;  // no zone: Graph means UTC
-  if (text[pos] == 'Z' || text[pos] == 'z') return pos + 1 == text.size() ? time : std::nullopt;
+  // A WallTime ends in 2262: later instants (Graph's "2299-12-31" for passwords that never
+  // expire, say) read as absent rather than overflowing.
+  const auto at = [&](std::int64_t utc_seconds) -> std::optional<core::WallTime> {
+    auto time = from_unix_seconds(utc_seconds);
+    if (time) *time += std::chrono::duration_cast<core::WallTime::duration>(std::chrono::nanoseconds(nanos));
+    return time;
+  };
+  if (pos == text.size()) return at(*seconds);  // no zone: Graph means UTC
+  if (text[pos] == 'Z' || text[pos] == 'z') return pos + 1 == text.size() ? at(*seconds) : std::nullopt;
   if ((text[pos] == '+' || text[pos] == '-') && text.size() == pos + 6 && text[pos + 3] == ':') {
     const auto oh = digits(text, pos + 1, 2);
     const auto om = digits(text, pos + 4, 2);
     if (!oh || !om) return std::nullopt;
-    const auto offset = std::chrono::hours(*oh) + std::chrono::minutes(*om);
-    return text[pos] == '+' ? *time - offset : *time + offset;
+    const std::int64_t offset = std::int64_t{*oh} * 3600 + std::int64_t{*om} * 60;
+    return at(text[pos] == '+' ? *seconds - offset : *seconds + offset);
   }
   return std::nullopt;
 }

@@ -1,15 +1,41 @@
 #include "daemon/azure/key_vault_wire.hpp"
 
+#include <cmath>
+#include <limits>
+
+#include "daemon/azure/iso8601.hpp"
+
 namespace aci::azure {
 
 using json = nlohmann::json;
 
 namespace {
 
-std::optional<core::WallTime> unix_time(const json& attributes, const char* key) {
+std::string string_field(const json& object, const char* key) {
+  const auto found = object.find(key);
+  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+// Key Vault's times are Unix seconds; anything but a number reads as absent. A number
+// that is no instant a WallTime holds (1e300, say) is a malformed answer, not a date
+// wrapped around.
+Expected<std::optional<core::WallTime>, std::string> unix_time(const json& attributes, const char* key) {
   const auto found = attributes.find(key);
-  if (found == attributes.end() || !found->is_number()) return std::nullopt;
-  return core::WallTime(std::chrono::seconds(found->get<std::int64_t>()));
+  if (found == attributes.end() || !found->is_number()) return std::optional<core::WallTime>();
+  std::optional<core::WallTime> time;
+  if (found->is_number_integer() && !found->is_number_unsigned()) {
+    time = from_unix_seconds(found->get<std::int64_t>());
+  } else if (found->is_number_unsigned()) {
+    const auto value = found->get<std::uint64_t>();
+    if (value <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      time = from_unix_seconds(static_cast<std::int64_t>(value));
+  } else if (found->is_number_float()) {
+    const double value = found->get<double>();
+    // Beyond +-2^62 no WallTime fits anyway; the bound keeps the conversion defined.
+    if (std::isfinite(value) && std::fabs(value) < 4.6e18) time = from_unix_seconds(static_cast<std::int64_t>(value));
+  }
+  if (!time) return unexpected("secret attribute " + std::string(key) + " is not a time");
+  return time;
 }
 
 }  // namespace
@@ -17,7 +43,7 @@ std::optional<core::WallTime> unix_time(const json& attributes, const char* key)
 Expected<SecretProperties, std::string> parse_secret_properties(const json& item) {
   if (!item.is_object()) return unexpected(std::string("secret is not a JSON object"));
   SecretProperties out;
-  out.id = item.value("id", "");
+  out.id = string_field(item, "id");
   // ".../secrets/{name}/{version}": Key Vault's ids are the only place the version appears.
   const auto path_start = out.id.find("/secrets/");
   if (path_start == std::string::npos) return unexpected(std::string("secret id has no /secrets/ path"));
@@ -33,12 +59,19 @@ Expected<SecretProperties, std::string> parse_secret_properties(const json& item
       if (value.is_string()) out.tags[key] = value.get<std::string>();
   }
   if (const auto attributes = item.find("attributes"); attributes != item.end() && attributes->is_object()) {
-    out.attributes.enabled = attributes->value("enabled", true);
-    out.attributes.not_before = unix_time(*attributes, "nbf");
-    out.attributes.expires = unix_time(*attributes, "exp");
-    out.attributes.created = unix_time(*attributes, "created");
-    out.attributes.updated = unix_time(*attributes, "updated");
-    out.attributes.recovery_level = attributes->value("recoveryLevel", "");
+    if (const auto enabled = attributes->find("enabled"); enabled != attributes->end() && !enabled->is_null()) {
+      if (!enabled->is_boolean()) return unexpected(std::string("secret attribute enabled is not a boolean"));
+      out.attributes.enabled = enabled->get<bool>();
+    }
+    for (const auto& [key, field] : {std::pair{"nbf", &SecretAttributes::not_before},
+                                     std::pair{"exp", &SecretAttributes::expires},
+                                     std::pair{"created", &SecretAttributes::created},
+                                     std::pair{"updated", &SecretAttributes::updated}}) {
+      auto time = unix_time(*attributes, key);
+      if (!time) return unexpected(std::move(time.error()));
+      out.attributes.*field = *time;
+    }
+    out.attributes.recovery_level = string_field(*attributes, "recoveryLevel");
   }
   return out;
 }

@@ -1,7 +1,11 @@
 #include "daemon/azure/token_response.hpp"
 
 #include <charconv>
+#include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
+
+#include "daemon/azure/iso8601.hpp"
 
 namespace aci::azure {
 
@@ -13,8 +17,18 @@ using json = nlohmann::json;
 std::optional<std::int64_t> number_field(const json& body, const char* key) {
   const auto found = body.find(key);
   if (found == body.end()) return std::nullopt;
+  if (found->is_number_unsigned()) {
+    const auto value = found->get<std::uint64_t>();
+    if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
+    return static_cast<std::int64_t>(value);
+  }
   if (found->is_number_integer()) return found->get<std::int64_t>();
-  if (found->is_number_float()) return static_cast<std::int64_t>(found->get<double>());
+  if (found->is_number_float()) {
+    // Converting a double beyond int64 is undefined; no real lifetime comes near 2^62.
+    const double value = found->get<double>();
+    if (!std::isfinite(value) || std::fabs(value) >= 4.6e18) return std::nullopt;
+    return static_cast<std::int64_t>(value);
+  }
   if (found->is_string()) {
     const auto& text = found->get_ref<const std::string&>();
     std::int64_t value = 0;
@@ -35,15 +49,20 @@ Expected<AccessToken, AzureError> parse_token_response(std::string_view service,
     return unexpected(malformed_response(service, "token response has no access_token", response));
   AccessToken out;
   out.token = token->get<std::string>();
+  // Lifetimes that put the expiry beyond what a WallTime holds are malformed, not wrapped around.
   if (const auto expires_in = number_field(body, "expires_in"); expires_in && *expires_in > 0) {
-    out.expires_on = now + std::chrono::seconds(*expires_in);
+    const auto expires_on = add_seconds(now, *expires_in);
+    if (!expires_on) return unexpected(malformed_response(service, "token response expires_in is out of range", response));
+    out.expires_on = *expires_on;
   } else if (const auto expires_on = number_field(body, "expires_on"); expires_on && *expires_on > 0) {
-    out.expires_on = core::WallTime(std::chrono::seconds(*expires_on));
+    const auto time = from_unix_seconds(*expires_on);
+    if (!time) return unexpected(malformed_response(service, "token response expires_on is out of range", response));
+    out.expires_on = *time;
   } else {
     return unexpected(malformed_response(service, "token response has no expires_in", response));
   }
   if (const auto refresh_in = number_field(body, "refresh_in"); refresh_in && *refresh_in > 0)
-    out.refresh_on = now + std::chrono::seconds(*refresh_in);
+    out.refresh_on = add_seconds(now, *refresh_in);  // out of range: no hint, the cache decides
   return out;
 }
 
