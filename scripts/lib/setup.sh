@@ -5,12 +5,14 @@
 ACI_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export ACI_ROOT
 
-# Debian packages the build, the tests and the linters need.
+# Debian packages the build, the tests and the linters need (clang-14 and its runtimes,
+# which hold libFuzzer and the sanitizers, for the fuzz preset).
 ACI_PACKAGES=(
   g++ cmake ninja-build ccache pkg-config
   libboost-dev libboost-system-dev libssl-dev nlohmann-json3-dev prometheus-cpp-dev
   libyaml-cpp-dev libgtest-dev libgmock-dev
   openssl curl jq bsdextrautils prometheus shellcheck yamllint clang-tidy
+  clang-14 libclang-rt-14-dev
 )
 
 aci_log() { printf '==> %s\n' "$*" >&2; }

@@ -1,6 +1,6 @@
 // Without libFuzzer (GCC builds): replays every corpus file, then a fixed number of
 // deterministic mutations of them (bit flips, byte changes, truncation, duplication,
-// splicing), through the same LLVMFuzzerTestOneInput. Usage: replay CORPUS_DIR [COUNT].
+// splicing), through the same LLVMFuzzerTestOneInput. Usage: replay CORPUS_DIR... [COUNT].
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -64,16 +64,21 @@ std::string mutate(const std::vector<std::string>& corpus, XorShift& random) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s CORPUS_DIR [MUTATIONS]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s CORPUS_DIR... [MUTATIONS]\n", argv[0]);
     return 2;
   }
-  const long mutations = argc > 2 ? std::atol(argv[2]) : 3000;
+  // A last argument that is a number is the count of mutations; the others are directories.
+  const std::string last = argv[argc - 1];
+  const bool counted = argc > 2 && !last.empty() && last.find_first_not_of("0123456789") == std::string::npos;
+  const long mutations = counted ? std::atol(last.c_str()) : 3000;
   std::vector<std::string> corpus;
-  for (const auto& entry : std::filesystem::directory_iterator(argv[1])) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    corpus.push_back(buffer.str());
+  for (int arg = 1; arg < argc - (counted ? 1 : 0); ++arg) {
+    for (const auto& entry : std::filesystem::directory_iterator(argv[arg])) {
+      std::ifstream in(entry.path(), std::ios::binary);
+      std::stringstream buffer;
+      buffer << in.rdbuf();
+      corpus.push_back(buffer.str());
+    }
   }
   if (corpus.empty()) {
     std::fprintf(stderr, "empty corpus in %s\n", argv[1]);
