@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "daemon/core/utf8.hpp"
+
 namespace aci::config {
 
 namespace {
@@ -74,7 +76,9 @@ Expected<Config, std::vector<FieldError>> parse_config(const std::string& text, 
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& error) {
-    errors.push_back({file, error.mark.line >= 0 ? error.mark.line + 1 : 0, "", "invalid YAML: " + error.msg});
+    // yaml-cpp may quote the offending byte, which need not be UTF-8.
+    errors.push_back({file, error.mark.line >= 0 ? error.mark.line + 1 : 0, "",
+                      "invalid YAML: " + core::to_valid_utf8(error.msg)});
     return unexpected(std::move(errors));
   }
   Config config;

@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "daemon/core/utf8.hpp"
 #include "daemon/model/azure_names.hpp"
 #include "daemon/model/container_group_reader.hpp"
 #include "daemon/model/credential_rotation_reader.hpp"
@@ -242,7 +243,9 @@ ParseResult parse_resources(std::string_view text, const std::string& file) {
       document.file = file;
       document.line = chunk.first_line + 1;
       const int line = error.mark.line >= 0 ? error.mark.line + 1 + chunk.first_line : 0;
-      document.errors.push_back({file, line, "", "invalid YAML: " + error.msg});
+      // yaml-cpp quotes the offending byte ("unknown escape character: \xc0"): repair it,
+      // since the message goes to status and the validate command.
+      document.errors.push_back({file, line, "", "invalid YAML: " + core::to_valid_utf8(error.msg)});
     }
     document.index = result.documents.size();
     result.documents.push_back(std::move(document));

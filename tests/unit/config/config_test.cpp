@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace aci::config {
 namespace {
 
@@ -52,6 +54,14 @@ TEST(ConfigTest, TextThatIsNotValidUtf8IsRefusedWithItsKey) {
 
 TEST(ConfigTest, InvalidYamlNamesTheLine) {
   EXPECT_EQ(errors_of("server:\n  port: 1\n bad: [\n").substr(0, 9), "c.yaml:3:");
+}
+
+// Found by spec_fuzz: yaml-cpp's message quotes the offending byte as it is.
+TEST(ConfigTest, InvalidYamlMessageIsValidUtf8) {
+  const auto errors = errors_of("owner: \"\\\xC0\"\n");
+  EXPECT_NE(errors.find("invalid YAML: "), std::string::npos) << errors;
+  EXPECT_EQ(errors.find('\xC0'), std::string::npos) << errors;
+  EXPECT_NO_THROW((void)nlohmann::json(errors).dump());
 }
 
 TEST(ConfigTest, MissingFileIsAnError) {

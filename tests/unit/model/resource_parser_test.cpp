@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 namespace aci::model {
 namespace {
@@ -61,6 +62,17 @@ TEST(ModelResourceParserTest, InvalidYamlInOneDocumentIsContained) {
   EXPECT_LE(error.line, 13);
   EXPECT_EQ(error.message.rfind("invalid YAML: ", 0), 0U) << error.message;
   EXPECT_EQ(result.documents[1].label(), "document 2");
+}
+
+// Found by spec_fuzz: yaml-cpp quoted the offending byte, and the summary (a status
+// condition's message) was no longer valid UTF-8.
+TEST(ModelResourceParserTest, InvalidYamlMessageIsValidUtf8) {
+  const auto result = parse_resources("kind: \"\\\xC0\"\n", "bad.yaml");
+  ASSERT_EQ(result.documents.size(), 1U);
+  const auto summary = result.documents[0].summary();
+  EXPECT_NE(summary.find("invalid YAML: "), std::string::npos) << summary;
+  EXPECT_EQ(summary.find('\xC0'), std::string::npos) << summary;
+  EXPECT_NO_THROW((void)nlohmann::json(summary).dump());
 }
 
 TEST(ModelResourceParserTest, SkipsEmptyDocumentsAndComments) {
