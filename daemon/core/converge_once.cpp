@@ -4,21 +4,9 @@
 #include <exception>
 #include <optional>
 
+#include "daemon/core/exception_text.hpp"
+
 namespace aci::core {
-
-namespace {
-
-std::string describe(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "non-standard exception";
-  }
-}
-
-}  // namespace
 
 ConvergeOnce::ConvergeOnce(Reconciler& inner, std::uint32_t max_attempts, std::function<void()> on_settled)
     : inner_(inner), max_attempts_(std::max<std::uint32_t>(max_attempts, 1)), on_settled_(std::move(on_settled)) {}
@@ -50,7 +38,7 @@ boost::asio::awaitable<Result> ConvergeOnce::reconcile(const std::string& key) {
   if (thrown) {
     // A throw is a failed attempt too, or the run would never end. Below the limit it
     // goes on to the Controller, which counts it as a panic and retries the key.
-    outcome.error = "reconcile threw: " + describe(thrown);
+    outcome.error = "reconcile threw: " + exception_text(thrown);
     if (outcome.attempts < max_attempts_) std::rethrow_exception(thrown);
     attempt = Result::terminal(outcome.error);
   }

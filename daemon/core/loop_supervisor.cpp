@@ -8,6 +8,8 @@
 #include <iostream>
 #include <map>
 
+#include "daemon/core/exception_text.hpp"
+
 namespace aci::core {
 
 namespace asio = boost::asio;
@@ -28,16 +30,6 @@ struct SupervisedLoop {
 };
 
 namespace {
-
-std::string describe(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "non-standard exception";
-  }
-}
 
 double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 
@@ -110,12 +102,12 @@ void LoopSupervisor::spawn_once(const asio::any_io_executor& executor, std::stri
   asio::co_spawn(executor, run_task(std::move(start)),
                  [this, name = std::move(name), on_failure = std::move(on_failure)](const std::exception_ptr& error) {
                    if (!error) return;
-                   report(name, describe(error), "background task failed", {{"task", name}});
+                   report(name, exception_text(error), "background task failed", {{"task", name}});
                    if (!on_failure) return;
                    try {
                      on_failure();
                    } catch (...) {
-                     report(name, describe(std::current_exception()),
+                     report(name, exception_text(std::current_exception()),
                             "handling a failed background task failed too", {{"task", name}});
                    }
                  });
@@ -160,8 +152,8 @@ void LoopSupervisor::run(const std::shared_ptr<SupervisedLoop>& loop) {
       finished(loop, error);
     } catch (...) {
       loops_.erase(loop);
-      report(loop->name, describe(std::current_exception()), "restarting a background loop failed; it stays down",
-             {{"loop", loop->name}});
+      report(loop->name, exception_text(std::current_exception()),
+             "restarting a background loop failed; it stays down", {{"loop", loop->name}});
     }
   });
 }
@@ -179,7 +171,7 @@ void LoopSupervisor::finished(const std::shared_ptr<SupervisedLoop>& loop, const
   }
   ++loop->consecutive_failures;
   // Kept for /healthz, which is no log line: redacted here.
-  loop->last_error = logger_.sink().redactor().redact(describe(error));
+  loop->last_error = logger_.sink().redactor().redact(exception_text(error));
   const bool restart = !stopped_ && !loop->cancelled;
   const Duration delay = loop->next_backoff;
   nlohmann::json fields{{"loop", loop->name},
@@ -199,7 +191,7 @@ void LoopSupervisor::finished(const std::shared_ptr<SupervisedLoop>& loop, const
   asio::co_spawn(loop->executor, restart_after(loop, delay), [this, loop](const std::exception_ptr& failed) {
     if (!failed) return;
     loops_.erase(loop);
-    report(loop->name, describe(failed), "restarting a background loop failed; it stays down",
+    report(loop->name, exception_text(failed), "restarting a background loop failed; it stays down",
            {{"loop", loop->name}});
   });
 }
