@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "daemon/azure/json_field.hpp"
 #include "daemon/azure/retry_after.hpp"
 #include "daemon/core/utf8.hpp"
 
@@ -27,11 +28,6 @@ std::string bounded(std::string_view text) {
   auto shown = core::to_valid_utf8(prefix);
   if (prefix.size() < text.size()) shown += "...";
   return shown;
-}
-
-std::string string_field(const json& object, const char* key) {
-  const auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
 }
 
 }  // namespace

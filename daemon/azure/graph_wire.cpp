@@ -1,5 +1,6 @@
 #include "daemon/azure/graph_wire.hpp"
 
+#include "daemon/azure/json_field.hpp"
 #include "daemon/azure/iso8601.hpp"
 
 namespace aci::azure {
@@ -8,13 +9,8 @@ using json = nlohmann::json;
 
 namespace {
 
-std::string string_or_empty(const json& object, const char* key) {
-  const auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
 std::optional<core::WallTime> time_field(const json& object, const char* key) {
-  const auto text = string_or_empty(object, key);
+  const auto text = string_field(object, key);
   return text.empty() ? std::nullopt : parse_iso8601(text);
 }
 
@@ -23,13 +19,13 @@ std::optional<core::WallTime> time_field(const json& object, const char* key) {
 Expected<PasswordCredential, std::string> parse_password_credential(const json& item) {
   if (!item.is_object()) return unexpected(std::string("passwordCredential is not a JSON object"));
   PasswordCredential out;
-  out.key_id = string_or_empty(item, "keyId");
+  out.key_id = string_field(item, "keyId");
   if (out.key_id.empty()) return unexpected(std::string("passwordCredential has no keyId"));
-  out.display_name = string_or_empty(item, "displayName");
-  out.hint = string_or_empty(item, "hint");
+  out.display_name = string_field(item, "displayName");
+  out.hint = string_field(item, "hint");
   out.start = time_field(item, "startDateTime");
   out.end = time_field(item, "endDateTime");
-  out.secret_text = string_or_empty(item, "secretText");
+  out.secret_text = string_field(item, "secretText");
   return out;
 }
 

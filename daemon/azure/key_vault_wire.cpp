@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "daemon/azure/json_field.hpp"
 #include "daemon/azure/iso8601.hpp"
 
 namespace aci::azure {
@@ -10,11 +11,6 @@ namespace aci::azure {
 using json = nlohmann::json;
 
 namespace {
-
-std::string string_field(const json& object, const char* key) {
-  const auto found = object.find(key);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
 
 // Key Vault's times are Unix seconds; anything but a number reads as absent. A number
 // that is no instant a WallTime holds (1e300, say) is a malformed answer, not a date
