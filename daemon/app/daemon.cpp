@@ -6,7 +6,10 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <unistd.h>
+
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 
 #include "daemon/app/once_summary.hpp"
@@ -29,9 +32,14 @@
 #include "daemon/metrics/loop_metrics.hpp"
 #include "daemon/metrics/rotation_metrics.hpp"
 #include "daemon/model/resource_parser.hpp"
+#include "daemon/kube/kube_client.hpp"
+#include "daemon/kube/kube_config.hpp"
+#include "daemon/kube/status_writer.hpp"
+#include "daemon/metrics/kube_metrics.hpp"
 #include "daemon/source/directory_source.hpp"
+#include "daemon/source/kubernetes_source.hpp"
 #include "daemon/source/spec_store.hpp"
-#include "daemon/app/status_store.hpp"
+#include "daemon/status/status_store.hpp"
 
 namespace aci::app {
 
@@ -51,6 +59,7 @@ struct Daemon::State {
         group_metrics(*registry),
         rotation_metrics(*registry),
         loop_metrics(*registry),
+        kube_metrics(*registry),
         signals(io, SIGINT, SIGTERM),
         shutdown_deadline(io) {}
 
@@ -65,16 +74,19 @@ struct Daemon::State {
   metrics::ContainerGroupMetrics group_metrics;
   metrics::RotationMetrics rotation_metrics;
   metrics::LoopMetrics loop_metrics;
+  metrics::KubeMetrics kube_metrics;
   Readiness readiness;
   http::Router router;
   std::unique_ptr<http::HttpServer> server;
   source::SpecStore specs;
-  std::unique_ptr<StatusStore> status;
+  std::unique_ptr<status::StatusStore> status;
   std::unique_ptr<azure::AzureServices> azure;
   controllers::SecretPins pins;
   std::unique_ptr<controllers::ContainerGroupController> groups;
   std::unique_ptr<controllers::CredentialRotationController> rotations;
-  std::unique_ptr<source::DirectorySource> directory;
+  std::unique_ptr<kube::KubeClient> kube;  // Kubernetes mode only
+  std::unique_ptr<kube::StatusWriter> status_writer;
+  std::unique_ptr<source::SpecSource> source;
   asio::signal_set signals;
   asio::steady_timer shutdown_deadline;
   bool shutting_down = false;
@@ -88,11 +100,12 @@ namespace {
 // io_context::run() going. The deadline timer ends it sooner if something hangs.
 asio::awaitable<void> shut_down(Daemon::State& s) {
   for (const auto* component : {"server", "specs"}) s.readiness.set(component, false);
-  if (s.directory) s.directory->stop();
+  if (s.source) s.source->stop();
   // Rotations first: a roll-out drives ContainerGroup reconciles.
   if (s.rotations && !co_await s.rotations->stop()) s.logger.warn("rotations still running at shutdown were abandoned");
   if (s.groups && !co_await s.groups->stop()) s.logger.warn("reconciles still running at shutdown were abandoned");
   if (s.azure) s.azure->shutdown();
+  if (s.kube) s.kube->shutdown();
   s.server->stop();
   asio::steady_timer tick(s.io);
   while (s.server->connection_count() > 0) {
@@ -143,8 +156,67 @@ std::unique_ptr<controllers::CredentialRotationController> make_rotations(Daemon
       s.controller_metrics, s.logger, options);
 }
 
-// Builds the Azure clients and the ContainerGroup controller, and reads the spec
-// directory; fails with a message when any of them cannot start.
+// Once the source has read what exists: the controllers start (after the orphan sweep).
+void start_controllers(Daemon::State& s) {
+  if (s.shutting_down) return;
+  // Statuses left in the status directory by objects deleted while the daemon was down.
+  auto keys = s.specs.keys(model::kContainerGroupKind);
+  const auto rotation_keys = s.specs.keys(model::kCredentialRotationKind);
+  keys.insert(keys.end(), rotation_keys.begin(), rotation_keys.end());
+  s.status->retain({keys.begin(), keys.end()});
+  s.readiness.set("specs", true);
+  if (!s.options.once) {
+    s.groups->start();
+    s.rotations->start();
+    return;
+  }
+  s.groups->start_once(kOnceAttempts, [&s] {
+    const bool ok = print_once_summary(std::cout, *s.groups->once(), s.group_metrics);
+    s.exit_code = ok ? 0 : 1;
+    begin_shutdown(s, "converged once");
+  });
+}
+
+std::string host_name() {
+  char name[256] = {};
+  return gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string("aci-operator");
+}
+
+// The spec directory, or the cluster's custom resources (with status and events written back).
+Expected<std::unique_ptr<source::SpecSource>, std::string> make_source(Daemon::State& s) {
+  if (s.config.specs.source == config::SpecSourceKind::directory) {
+    return std::unique_ptr<source::SpecSource>(std::make_unique<source::DirectorySource>(
+        s.io.get_executor(), s.config.specs.directory, s.config.specs.debounce, s.clock, s.logger.child("source"),
+        s.specs));
+  }
+  const auto& settings = s.config.kubernetes;
+  auto cluster = settings.kubeconfig.empty()
+                     ? kube::load_in_cluster([](const char* name) -> std::optional<std::string> {
+                         const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): before any thread
+                         return value == nullptr ? std::nullopt : std::optional<std::string>(value);
+                       })
+                     : kube::load_kubeconfig(settings.kubeconfig);
+  if (!cluster) return unexpected(cluster.error());
+  kube::KubeClientOptions client_options;
+  client_options.qps = settings.qps;
+  client_options.burst = settings.burst;
+  client_options.user_agent = std::string("aci-operator/") + ACI_VERSION;
+  auto client = kube::KubeClient::create(s.io.get_executor(), std::move(*cluster), client_options, s.clock,
+                                         s.logger.child("kube"), &s.kube_metrics);
+  if (!client) return unexpected(client.error());
+  s.kube = std::move(*client);
+  auto source = std::make_unique<source::KubernetesSource>(
+      s.io.get_executor(), *s.kube, source::KubernetesSourceOptions{settings.namespaces, settings.label_selector},
+      s.clock, s.logger.child("source"), &s.kube_metrics, s.specs, *s.status);
+  s.status_writer = std::make_unique<kube::StatusWriter>(
+      s.io.get_executor(), *s.kube, [found = source.get()](const std::string& key) { return found->find(key); },
+      s.clock, s.logger.child("status"), host_name());
+  s.status->add_sink(*s.status_writer);
+  return std::unique_ptr<source::SpecSource>(std::move(source));
+}
+
+// Builds the Azure clients and the controllers, and starts the spec source; fails
+// with a message when any of them cannot start.
 Expected<Ok, std::string> start_reconciling(Daemon::State& s) {
   auto azure = azure::AzureServices::create(s.io.get_executor(), s.config.azure, s.clock, s.logger.child("azure"),
                                             &s.azure_metrics);
@@ -172,27 +244,10 @@ Expected<Ok, std::string> start_reconciling(Daemon::State& s) {
     s.groups->enqueue(key);
     if (s.rotations) s.rotations->enqueue(key);
   });
-  s.directory = std::make_unique<source::DirectorySource>(s.io.get_executor(), s.config.specs.directory,
-                                                          s.config.specs.debounce, s.clock,
-                                                          s.logger.child("source"), s.specs);
-  if (auto started = s.directory->start(); !started) return unexpected(started.error());
-  // Statuses left in the status directory by objects deleted while the daemon was down.
-  auto keys = s.specs.keys(model::kContainerGroupKind);
-  const auto rotation_keys = s.specs.keys(model::kCredentialRotationKind);
-  keys.insert(keys.end(), rotation_keys.begin(), rotation_keys.end());
-  s.status->retain({keys.begin(), keys.end()});
-  s.readiness.set("specs", true);
-  if (!s.options.once) {
-    s.groups->start();
-    s.rotations->start();
-    return Ok{};
-  }
-  s.groups->start_once(kOnceAttempts, [&s] {
-    const bool ok = print_once_summary(std::cout, *s.groups->once(), s.group_metrics);
-    s.exit_code = ok ? 0 : 1;
-    begin_shutdown(s, "converged once");
-  });
-  return Ok{};
+  auto source = make_source(s);
+  if (!source) return unexpected(source.error());
+  s.source = std::move(*source);
+  return s.source->start([&s] { start_controllers(s); });
 }
 
 }  // namespace
@@ -213,7 +268,7 @@ int Daemon::run() {
                            [&s](const std::string& loop) { s.loop_metrics.started(loop); },
                            [&s](const std::string& loop) { s.loop_metrics.failed(loop); },
                        });
-  s.status = std::make_unique<StatusStore>(s.io.get_executor(), s.logger.child("status"), s.config.status_directory);
+  s.status = std::make_unique<status::StatusStore>(s.io.get_executor(), s.logger.child("status"), s.config.status_directory);
   add_operator_endpoints(s.router, *s.registry, s.readiness, supervisor);
   add_status_endpoints(s.router, *s.status);
   add_rotation_endpoint(s.router, [&s](const std::string& name) -> std::optional<bool> {
@@ -238,7 +293,7 @@ int Daemon::run() {
                 {{"metrics", url + "/metrics"}, {"status", url + "/status"}, {"healthz", url + "/healthz"},
                  {"readyz", url + "/readyz"}, {"version", ACI_VERSION}});
 
-  if (s.config.specs.directory.empty()) {
+  if (s.config.specs.source == config::SpecSourceKind::directory && s.config.specs.directory.empty()) {
     s.logger.warn("no specs.directory configured: nothing to reconcile");
     s.readiness.set("specs", true);
   } else if (auto started = start_reconciling(s); !started) {

@@ -95,7 +95,7 @@ int run_plan(const config::Config& config, std::shared_ptr<log::LogSink> sink, s
   source::SpecStore specs;
   source::DirectorySource directory(io.get_executor(), config.specs.directory, config.specs.debounce, clock,
                                     logger.child("source"), specs);
-  if (auto started = directory.start(); !started) {
+  if (auto started = directory.start({}); !started) {
     logger.error("cannot read the specs", {{"error", started.error()}});
     return 1;
   }

@@ -16,7 +16,7 @@ constexpr std::string_view kPrefix = "/status/";
 
 }  // namespace
 
-void add_status_endpoints(http::Router& router, const StatusStore& statuses) {
+void add_status_endpoints(http::Router& router, const status::StatusStore& statuses) {
   router.add(beast::http::verb::get, "/status",
              [&statuses](ServerRequest&, const RequestContext&) -> boost::asio::awaitable<ServerResponse> {
                co_return http::make_response(200, core::dump_json(statuses.snapshot(), 2) + "\n", kJson);

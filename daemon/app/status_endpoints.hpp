@@ -3,11 +3,11 @@
 // /status/<kind>/[<namespace>/]<name> for one object (404 when there is none). The
 // StatusStore must outlive the server.
 
-#include "daemon/app/status_store.hpp"
+#include "daemon/status/status_store.hpp"
 #include "daemon/http/router.hpp"
 
 namespace aci::app {
 
-void add_status_endpoints(http::Router& router, const StatusStore& statuses);
+void add_status_endpoints(http::Router& router, const status::StatusStore& statuses);
 
 }  // namespace aci::app

@@ -4,7 +4,7 @@
 #include <cctype>
 
 #include "daemon/azure/json_field.hpp"
-#include "daemon/azure/retry_after.hpp"
+#include "daemon/http/retry_after.hpp"
 
 namespace aci::azure {
 
@@ -52,7 +52,7 @@ Expected<ContainerGroupPage, AzureError> parse_container_group_page(const http::
 
 OperationLinks operation_links(const http::Response& response, core::WallTime now) {
   return OperationLinks{response.header("Azure-AsyncOperation"), response.header("Location"),
-                        retry_after_from_headers(response, now)};
+                        http::retry_after_from_headers(response, now)};
 }
 
 json put_response_body(const http::Response& response) {

@@ -1,7 +1,7 @@
 #include "daemon/azure/azure_config.hpp"
 
 
-#include "daemon/azure/url_encoding.hpp"
+#include "daemon/http/url_encoding.hpp"
 #include "daemon/http/url.hpp"
 
 namespace aci::azure {
@@ -35,7 +35,7 @@ void strip_trailing_slash(std::string& url) {
 void check_url(config::YamlFields& fields, std::string_view key, const std::string& text,
                const std::map<std::string, std::string>& samples = {}) {
   if (text.empty()) return;
-  if (const auto url = http::Url::parse(expand_template(text, samples)); !url)
+  if (const auto url = http::Url::parse(http::expand_template(text, samples)); !url)
     fields.error(key, "must be an absolute http or https URL: " + url.error());
 }
 

@@ -5,7 +5,7 @@
 #include <cctype>
 
 #include "daemon/azure/json_field.hpp"
-#include "daemon/azure/retry_after.hpp"
+#include "daemon/http/retry_after.hpp"
 #include "daemon/core/utf8.hpp"
 
 namespace aci::azure {
@@ -98,7 +98,7 @@ AzureError error_from_response(std::string_view service, const http::Response& r
   error.status = response.status;
   error.kind = kind_for_status(response.status);
   error.request_id = response_request_id(response);
-  error.retry_after = retry_after_from_headers(response, now);
+  error.retry_after = http::retry_after_from_headers(response, now);
   const auto parsed = json::parse(response.body, nullptr, false);
   if (parsed.is_object()) {
     const auto found = parsed.find("error");

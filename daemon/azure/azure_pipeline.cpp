@@ -1,7 +1,7 @@
 #include "daemon/azure/azure_pipeline.hpp"
 
-#include "daemon/azure/retry_after.hpp"
-#include "daemon/azure/url_encoding.hpp"
+#include "daemon/http/retry_after.hpp"
+#include "daemon/http/url_encoding.hpp"
 #include "daemon/metrics/azure_metrics.hpp"
 
 namespace aci::azure {
@@ -58,7 +58,7 @@ asio::awaitable<bool> AzurePipeline::sleep(std::chrono::steady_clock::duration d
 asio::awaitable<Expected<http::Response, AzureError>> AzurePipeline::send(AzureRequest request) {
   if (stopped_) co_return unexpected(cancelled_error());
   const std::string client_request_id = ids_();
-  const std::string path(without_query(request.url));
+  const std::string path(http::without_query(request.url));
   RetryOptions retry = options_.retry;
   if (request.max_retries) retry.max_retries = *request.max_retries;
   RetryPolicy policy(retry, random_);
@@ -109,7 +109,7 @@ asio::awaitable<Expected<http::Response, AzureError>> AzurePipeline::send(AzureR
     }
 
     http::Response response = std::move(*result);
-    const auto retry_after = retry_after_from_headers(response, clock_.now());
+    const auto retry_after = http::retry_after_from_headers(response, clock_.now());
     const std::string request_id = response_request_id(response);
     if (metrics_) {
       metrics_->observe_request(request.service, request.operation, std::to_string(response.status),

@@ -41,7 +41,7 @@ Expected<std::unique_ptr<AzureServices>, std::string> AzureServices::create(
   const auto& cfg = services->config_;
 
   http::ClientOptions client_options;
-  client_options.extra_ca_file = cfg.ca_file;
+  client_options.tls.extra_ca_file = cfg.ca_file;
   client_options.connect_to = cfg.connect_to;
   client_options.user_agent = std::string("aci-operator/") + ACI_VERSION;
   auto client = http::HttpClient::create(executor, client_options);

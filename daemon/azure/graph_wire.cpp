@@ -1,7 +1,7 @@
 #include "daemon/azure/graph_wire.hpp"
 
 #include "daemon/azure/json_field.hpp"
-#include "daemon/azure/iso8601.hpp"
+#include "daemon/core/iso8601.hpp"
 
 namespace aci::azure {
 
@@ -11,7 +11,7 @@ namespace {
 
 std::optional<core::WallTime> time_field(const json& object, const char* key) {
   const auto text = string_field(object, key);
-  return text.empty() ? std::nullopt : parse_iso8601(text);
+  return text.empty() ? std::nullopt : core::parse_iso8601(text);
 }
 
 }  // namespace

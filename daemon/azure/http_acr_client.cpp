@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "daemon/azure/url_encoding.hpp"
+#include "daemon/http/url_encoding.hpp"
 #include "daemon/crypto/base64.hpp"
 
 namespace aci::azure {
@@ -28,7 +28,7 @@ Expected<std::string, AzureError> HttpAcrClient::registry_url(const std::string&
   std::transform(lowered.begin(), lowered.end(), lowered.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   const std::string registry = lowered.substr(0, lowered.find_first_of(".:"));
-  auto url = expand_template(template_, {{"server", lowered}, {"registry", registry}});
+  auto url = http::expand_template(template_, {{"server", lowered}, {"registry", registry}});
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
 }

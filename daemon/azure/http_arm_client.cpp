@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "daemon/azure/arm_wire.hpp"
-#include "daemon/azure/url_encoding.hpp"
+#include "daemon/http/url_encoding.hpp"
 
 namespace aci::azure {
 
@@ -40,9 +40,9 @@ HttpArmClient::HttpArmClient(AzurePipeline& pipeline, ArmClientOptions options)
 }
 
 std::string HttpArmClient::container_group_url(const ContainerGroupRef& group) const {
-  return options_.endpoint + "/subscriptions/" + percent_encode(group.subscription_id) + "/resourceGroups/" +
-         percent_encode(group.resource_group) + "/providers/Microsoft.ContainerInstance/containerGroups/" +
-         percent_encode(group.name) + "?api-version=" + percent_encode(options_.api_version);
+  return options_.endpoint + "/subscriptions/" + http::percent_encode(group.subscription_id) + "/resourceGroups/" +
+         http::percent_encode(group.resource_group) + "/providers/Microsoft.ContainerInstance/containerGroups/" +
+         http::percent_encode(group.name) + "?api-version=" + http::percent_encode(options_.api_version);
 }
 
 AzureRequest HttpArmClient::make_request(std::string operation, beast_http::verb method, std::string url,
@@ -74,10 +74,10 @@ boost::asio::awaitable<Expected<json, AzureError>> HttpArmClient::get_container_
 boost::asio::awaitable<Expected<std::vector<json>, AzureError>> HttpArmClient::list_container_groups(
     const std::string& subscription_id, const std::string& resource_group) {
   std::vector<json> groups;
-  std::string url = options_.endpoint + "/subscriptions/" + percent_encode(subscription_id) + "/resourceGroups/" +
-                    percent_encode(resource_group) +
+  std::string url = options_.endpoint + "/subscriptions/" + http::percent_encode(subscription_id) + "/resourceGroups/" +
+                    http::percent_encode(resource_group) +
                     "/providers/Microsoft.ContainerInstance/containerGroups?api-version=" +
-                    percent_encode(options_.api_version);
+                    http::percent_encode(options_.api_version);
   for (int page = 0; page < kMaxPages; ++page) {
     auto response = co_await pipeline_.send(
         make_request("containerGroups.list", beast_http::verb::get, url, subscription_id, ArmOperationClass::read));
@@ -88,7 +88,7 @@ boost::asio::awaitable<Expected<std::vector<json>, AzureError>> HttpArmClient::l
     for (auto& group : parsed->groups) groups.push_back(std::move(group));
     if (parsed->next_link.empty()) co_return groups;
     url = std::move(parsed->next_link);
-    if (!same_origin(url, options_.endpoint)) co_return unexpected(foreign_url("nextLink"));
+    if (!http::same_origin(url, options_.endpoint)) co_return unexpected(foreign_url("nextLink"));
   }
   co_return unexpected(AzureError{AzureErrorKind::server, 0, "TooManyPages",
                                   "container group list did not end after " + std::to_string(kMaxPages) + " pages",
@@ -181,7 +181,7 @@ boost::asio::awaitable<Expected<std::optional<OperationOutcome>, AzureError>> Ht
   std::string url = by_operation ? operation.async_operation_url
                     : by_location ? operation.location_url
                                   : container_group_url(operation.group);
-  if ((by_operation || by_location) && !same_origin(url, options_.endpoint))
+  if ((by_operation || by_location) && !http::same_origin(url, options_.endpoint))
     co_return unexpected(foreign_url(by_operation ? "Azure-AsyncOperation URL" : "Location URL"));
   auto response = co_await pipeline_.send(make_request(by_operation || by_location ? "operations.poll"
                                                                                    : "containerGroups.get",

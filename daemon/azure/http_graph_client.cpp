@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/azure/graph_wire.hpp"
-#include "daemon/azure/iso8601.hpp"
-#include "daemon/azure/url_encoding.hpp"
+#include "daemon/core/iso8601.hpp"
+#include "daemon/http/url_encoding.hpp"
 
 namespace aci::azure {
 
@@ -17,7 +17,7 @@ HttpGraphClient::HttpGraphClient(AzurePipeline& pipeline, GraphClientOptions opt
 }
 
 std::string HttpGraphClient::application_url(const std::string& object_id) const {
-  return options_.endpoint + "/v1.0/applications/" + percent_encode(object_id);
+  return options_.endpoint + "/v1.0/applications/" + http::percent_encode(object_id);
 }
 
 boost::asio::awaitable<Expected<std::vector<PasswordCredential>, AzureError>> HttpGraphClient::list_passwords(
@@ -40,8 +40,8 @@ boost::asio::awaitable<Expected<PasswordCredential, AzureError>> HttpGraphClient
     const std::string& application_object_id, const AddPasswordRequest& add) {
   json credential = json::object();
   if (!add.display_name.empty()) credential["displayName"] = add.display_name;
-  if (add.start) credential["startDateTime"] = format_iso8601(*add.start);
-  if (add.end) credential["endDateTime"] = format_iso8601(*add.end);
+  if (add.start) credential["startDateTime"] = core::format_iso8601(*add.start);
+  if (add.end) credential["endDateTime"] = core::format_iso8601(*add.end);
   AzureRequest request;
   request.service = "graph";
   request.operation = "applications.addPassword";

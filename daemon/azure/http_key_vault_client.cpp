@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/azure/auth_challenge.hpp"
-#include "daemon/azure/url_encoding.hpp"
+#include "daemon/http/url_encoding.hpp"
 
 namespace aci::azure {
 
@@ -37,7 +37,7 @@ HttpKeyVaultClient::HttpKeyVaultClient(AzurePipeline& pipeline, KeyVaultClientOp
 
 Expected<std::string, AzureError> HttpKeyVaultClient::vault_url(const std::string& vault) const {
   if (!valid_name(vault, 3, 24)) return unexpected(invalid("invalid Key Vault name '" + vault + "'"));
-  auto url = expand_template(options_.vault_url_template, {{"vault", vault}});
+  auto url = http::expand_template(options_.vault_url_template, {{"vault", vault}});
   while (!url.empty() && url.back() == '/') url.pop_back();
   return url;
 }
@@ -97,7 +97,7 @@ boost::asio::awaitable<Expected<Secret, AzureError>> HttpKeyVaultClient::get_sec
   AzureRequest request;
   request.operation = "secrets.get";
   request.url = *base + "/secrets/" + name + (version.empty() ? "" : "/" + version) +
-                "?api-version=" + percent_encode(options_.api_version);
+                "?api-version=" + http::percent_encode(options_.api_version);
   auto response = co_await send(vault, *base, std::move(request));
   if (!response) co_return unexpected(std::move(response.error()));
   if (response->status != 200)
@@ -127,7 +127,7 @@ boost::asio::awaitable<Expected<Secret, AzureError>> HttpKeyVaultClient::set_sec
   AzureRequest request;
   request.operation = "secrets.set";
   request.method = beast_http::verb::put;
-  request.url = *base + "/secrets/" + name + "?api-version=" + percent_encode(options_.api_version);
+  request.url = *base + "/secrets/" + name + "?api-version=" + http::percent_encode(options_.api_version);
   request.headers.set(beast_http::field::content_type, "application/json");
   request.body = body.dump();
   auto response = co_await send(vault, *base, std::move(request));
@@ -146,7 +146,7 @@ boost::asio::awaitable<Expected<std::vector<SecretProperties>, AzureError>> Http
   if (!valid_name(name, 1, 127)) co_return unexpected(invalid("invalid secret name '" + name + "'"));
   std::vector<SecretProperties> versions;
   std::string url =
-      *base + "/secrets/" + name + "/versions?api-version=" + percent_encode(options_.api_version) + "&maxresults=25";
+      *base + "/secrets/" + name + "/versions?api-version=" + http::percent_encode(options_.api_version) + "&maxresults=25";
   for (int page = 0; page < kMaxPages; ++page) {
     AzureRequest request;
     request.operation = "secrets.listVersions";
@@ -168,7 +168,7 @@ boost::asio::awaitable<Expected<std::vector<SecretProperties>, AzureError>> Http
       co_return versions;
     }
     url = std::move(parsed->next_link);
-    if (!same_origin(url, *base))
+    if (!http::same_origin(url, *base))
       co_return unexpected(AzureError{AzureErrorKind::bad_request, 0, "UntrustedUrl",
                                       "Key Vault returned a nextLink outside the vault; not followed", {}, {}});
   }

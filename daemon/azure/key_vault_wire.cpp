@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "daemon/azure/json_field.hpp"
-#include "daemon/azure/iso8601.hpp"
+#include "daemon/core/iso8601.hpp"
 
 namespace aci::azure {
 
@@ -20,15 +20,15 @@ Expected<std::optional<core::WallTime>, std::string> unix_time(const json& attri
   if (found == attributes.end() || !found->is_number()) return std::optional<core::WallTime>();
   std::optional<core::WallTime> time;
   if (found->is_number_integer() && !found->is_number_unsigned()) {
-    time = from_unix_seconds(found->get<std::int64_t>());
+    time = core::from_unix_seconds(found->get<std::int64_t>());
   } else if (found->is_number_unsigned()) {
     const auto value = found->get<std::uint64_t>();
     if (value <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-      time = from_unix_seconds(static_cast<std::int64_t>(value));
+      time = core::from_unix_seconds(static_cast<std::int64_t>(value));
   } else if (found->is_number_float()) {
     const double value = found->get<double>();
     // Beyond +-2^62 no WallTime fits anyway; the bound keeps the conversion defined.
-    if (std::isfinite(value) && std::fabs(value) < 4.6e18) time = from_unix_seconds(static_cast<std::int64_t>(value));
+    if (std::isfinite(value) && std::fabs(value) < 4.6e18) time = core::from_unix_seconds(static_cast<std::int64_t>(value));
   }
   if (!time) return unexpected("secret attribute " + std::string(key) + " is not a time");
   return time;

@@ -1,7 +1,7 @@
 #include "daemon/azure/managed_identity_credential.hpp"
 
 #include "daemon/azure/token_endpoint.hpp"
-#include "daemon/azure/url_encoding.hpp"
+#include "daemon/http/url_encoding.hpp"
 
 namespace aci::azure {
 
@@ -16,11 +16,11 @@ ManagedIdentityCredential::ManagedIdentityCredential(AzurePipeline& pipeline, st
 boost::asio::awaitable<Expected<AccessToken, AzureError>> ManagedIdentityCredential::token(
     const std::string& scope) {
   std::string url = endpoint_ + (endpoint_.find('?') == std::string::npos ? "?" : "&") +
-                    "api-version=2018-02-01&resource=" + percent_encode(scope_to_resource(scope));
+                    "api-version=2018-02-01&resource=" + http::percent_encode(scope_to_resource(scope));
   if (!client_id_.empty()) {
-    url += "&client_id=" + percent_encode(client_id_);
+    url += "&client_id=" + http::percent_encode(client_id_);
   } else if (!resource_id_.empty()) {
-    url += "&msi_res_id=" + percent_encode(resource_id_);
+    url += "&msi_res_id=" + http::percent_encode(resource_id_);
   }
   AzureRequest request;
   request.service = "imds";

@@ -4,12 +4,12 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "daemon/azure/url_encoding.hpp"
+#include "daemon/http/url_encoding.hpp"
 
 namespace aci::azure {
 
 std::string entra_token_endpoint(std::string_view authority_host, std::string_view tenant) {
-  return join_url(authority_host, "/" + percent_encode(tenant) + "/oauth2/v2.0/token");
+  return http::join_url(authority_host, "/" + http::percent_encode(tenant) + "/oauth2/v2.0/token");
 }
 
 boost::asio::awaitable<Expected<AccessToken, AzureError>> request_client_credentials(
@@ -22,7 +22,7 @@ boost::asio::awaitable<Expected<AccessToken, AzureError>> request_client_credent
   request.url = std::move(endpoint);
   request.headers.set(boost::beast::http::field::content_type, "application/x-www-form-urlencoded");
   request.headers.set(boost::beast::http::field::accept, "application/json");
-  request.body = form_encode(fields);
+  request.body = http::form_encode(fields);
   request.retry_mode = RetryMode::idempotent;
   auto response = co_await pipeline.send(std::move(request));
   if (!response) co_return unexpected(std::move(response.error()));

@@ -5,7 +5,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "daemon/azure/iso8601.hpp"
+#include "daemon/core/iso8601.hpp"
 
 namespace aci::azure {
 
@@ -51,18 +51,18 @@ Expected<AccessToken, AzureError> parse_token_response(std::string_view service,
   out.token = token->get<std::string>();
   // Lifetimes that put the expiry beyond what a WallTime holds are malformed, not wrapped around.
   if (const auto expires_in = number_field(body, "expires_in"); expires_in && *expires_in > 0) {
-    const auto expires_on = add_seconds(now, *expires_in);
+    const auto expires_on = core::add_seconds(now, *expires_in);
     if (!expires_on) return unexpected(malformed_response(service, "token response expires_in is out of range", response));
     out.expires_on = *expires_on;
   } else if (const auto expires_on = number_field(body, "expires_on"); expires_on && *expires_on > 0) {
-    const auto time = from_unix_seconds(*expires_on);
+    const auto time = core::from_unix_seconds(*expires_on);
     if (!time) return unexpected(malformed_response(service, "token response expires_on is out of range", response));
     out.expires_on = *time;
   } else {
     return unexpected(malformed_response(service, "token response has no expires_in", response));
   }
   if (const auto refresh_in = number_field(body, "refresh_in"); refresh_in && *refresh_in > 0)
-    out.refresh_on = add_seconds(now, *refresh_in);  // out of range: no hint, the cache decides
+    out.refresh_on = core::add_seconds(now, *refresh_in);  // out of range: no hint, the cache decides
   return out;
 }
 

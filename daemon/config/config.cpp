@@ -28,8 +28,27 @@ void read_shutdown(YamlFields fields, std::chrono::milliseconds& timeout) {
 }
 
 void read_specs(YamlFields fields, SpecsConfig& specs) {
+  std::string source = "directory";
+  fields.read_enum("source", source, {"directory", "kubernetes"});
+  specs.source = source == "kubernetes" ? SpecSourceKind::kubernetes : SpecSourceKind::directory;
   fields.read_path("directory", specs.directory);
   fields.read("debounce", specs.debounce);
+  if (specs.source == SpecSourceKind::kubernetes && !specs.directory.empty())
+    fields.error("directory", "must not be set with source: kubernetes (the specs are custom resources)");
+  fields.finish();
+}
+
+void read_kubernetes(YamlFields fields, KubernetesConfig& kubernetes) {
+  fields.read_path("kubeconfig", kubernetes.kubeconfig);
+  fields.read("namespaces", kubernetes.namespaces);
+  for (const auto& namespace_ : kubernetes.namespaces) {
+    if (namespace_.empty()) fields.error("namespaces", "must not hold an empty name");
+  }
+  fields.read("labelSelector", kubernetes.label_selector);
+  fields.read("qps", kubernetes.qps, 0.1, 10000);
+  std::int64_t burst = kubernetes.burst;
+  fields.read("burst", burst, 1, 100000);
+  kubernetes.burst = static_cast<std::uint32_t>(burst);
   fields.finish();
 }
 
@@ -89,6 +108,7 @@ Expected<Config, std::vector<FieldError>> parse_config(const std::string& text, 
   top.read("owner", config.owner);
   if (config.owner.empty() || config.owner.size() > 256) top.error("owner", "must be 1 to 256 characters");
   read_specs(top.map("specs"), config.specs);
+  read_kubernetes(top.map("kubernetes"), config.kubernetes);
   read_status(top.map("status"), config.status_directory);
   read_container_groups(top.map("containerGroups"), config.container_groups);
   read_credential_rotations(top.map("credentialRotations"), config.credential_rotations);

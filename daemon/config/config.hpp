@@ -20,10 +20,23 @@ struct ServerConfig {
   std::uint16_t port = 9090;
 };
 
-// Where the desired state comes from: a directory tree of YAML/JSON spec files.
+// Where the desired state comes from: a directory tree of YAML/JSON spec files, or
+// custom resources in a Kubernetes cluster.
+enum class SpecSourceKind { directory, kubernetes };
+
 struct SpecsConfig {
+  SpecSourceKind source = SpecSourceKind::directory;
   std::string directory;  // relative paths are relative to the configuration file
   std::chrono::milliseconds debounce{500};
+};
+
+// The cluster of specs.source kubernetes (docs/kubernetes.md).
+struct KubernetesConfig {
+  std::string kubeconfig;               // empty: in-cluster (the pod's service account)
+  std::vector<std::string> namespaces;  // empty: every namespace
+  std::string label_selector;           // only objects it selects (sharding)
+  double qps = 20;
+  std::uint32_t burst = 30;
 };
 
 // How ContainerGroups are reconciled.
@@ -55,6 +68,7 @@ struct Config {
   // The acioperator.io/owner tag value: which operator instance a group belongs to.
   std::string owner = "aci-operator";
   SpecsConfig specs;
+  KubernetesConfig kubernetes;
   std::string status_directory;  // empty: status is served at /status only
   ContainerGroupsConfig container_groups;
   CredentialRotationsConfig credential_rotations;

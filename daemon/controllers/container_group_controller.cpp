@@ -67,7 +67,7 @@ GroupRolloutView ContainerGroupController::rollout_view(const std::string& key, 
   // Azure error on the way is retried by the reconciler until the batch times out.
   const auto* status = status_.find(key);
   if (status == nullptr) return view;
-  const auto* ready = app::find_condition(*status, "Ready");
+  const auto* ready = status::find_condition(*status, "Ready");
   const bool deployment_failed = (ready != nullptr && ready->value("reason", "") == "DeploymentFailed") ||
                                  status->value("provisioningState", "") == "Failed";
   if (deployment_failed || phase == metrics::GroupPhase::conflict)

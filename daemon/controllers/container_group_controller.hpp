@@ -25,7 +25,7 @@
 #include "daemon/metrics/container_group_metrics.hpp"
 #include "daemon/metrics/controller_metrics.hpp"
 #include "daemon/source/spec_store.hpp"
-#include "daemon/app/status_store.hpp"
+#include "daemon/status/status_store.hpp"
 
 namespace aci::controllers {
 
@@ -55,7 +55,7 @@ class ContainerGroupController {
     azure::ArmClient& arm;
     azure::KeyVaultClient& key_vault;
     const SecretPins& pins;
-    app::StatusStore& status;
+    status::StatusStore& status;
     metrics::ControllerMetrics& controller_metrics;
     metrics::ContainerGroupMetrics& group_metrics;
     const core::Clock& clock;
@@ -91,7 +91,7 @@ class ContainerGroupController {
  private:
   boost::asio::any_io_executor executor_;
   const source::SpecStore& specs_;
-  app::StatusStore& status_;
+  status::StatusStore& status_;
   metrics::ContainerGroupMetrics& group_metrics_;
   SecretResolver secrets_;
   azure::ArmClient& arm_;

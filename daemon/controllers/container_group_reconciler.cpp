@@ -2,7 +2,7 @@
 
 #include <variant>
 
-#include "daemon/azure/iso8601.hpp"
+#include "daemon/core/iso8601.hpp"
 #include "daemon/model/arm_body.hpp"
 #include "daemon/model/ownership.hpp"
 #include "daemon/model/resource_parser.hpp"
@@ -64,7 +64,7 @@ std::string orphan_key(const model::AzureTarget& target) {
 
 ContainerGroupReconciler::ContainerGroupReconciler(const source::SpecStore& specs, azure::ArmClient& arm,
                                                    SecretResolver& secrets, const SecretPins& pins,
-                                                   app::StatusStore& status,
+                                                   status::StatusStore& status,
                                                    metrics::ContainerGroupMetrics& metrics, const core::Clock& clock,
                                                    log::Logger logger, ContainerGroupReconcilerOptions options)
     : specs_(specs),
@@ -91,31 +91,46 @@ boost::asio::awaitable<Result> ContainerGroupReconciler::reconcile(const std::st
     co_return result;
   }
   const auto* entry = specs_.find(key);
-  if (entry != nullptr && entry->resource && std::holds_alternative<model::ContainerGroup>(*entry->resource)) {
-    const auto group = std::get<model::ContainerGroup>(*entry->resource);
+  const auto* declared =
+      entry != nullptr && entry->resource ? std::get_if<model::ContainerGroup>(&*entry->resource) : nullptr;
+  if (declared != nullptr) {
+    const auto group = *declared;  // the store may change while this reconcile waits
     managed_[key] = ManagedTarget{group.azure, group.policy.deletion, group.policy.mode};
-    co_return co_await reconcile_spec(key, group, entry->error);
-  }
-  if (entry != nullptr) {
+    // Being deleted (a custom resource with a deletionTimestamp): its last spec says how.
+    if (!group.metadata.deletion_timestamp) co_return co_await reconcile_spec(key, group, entry->error);
+  } else if (entry != nullptr) {
     // Declared, but it never validated: nothing in Azure is ours to touch for it.
     record_failure(key, GroupPhase::invalid, "Synced", "InvalidSpec", entry->error);
     co_return Result::done();
   }
   const auto managed = managed_.find(key);
   if (managed == managed_.end()) {
-    status_.remove(key);
-    metrics_.forget(key);
+    forget(key);
     co_return Result::done();
   }
   const auto target = managed->second;
   auto result = co_await reconcile_removal(key, target);
   if (result.kind() == Result::Kind::done) {
     managed_.erase(key);
-    deployed_.erase(key);
-    status_.remove(key);
-    metrics_.forget(key);
+    forget(key);
   }
   co_return result;
+}
+
+void ContainerGroupReconciler::observe_generation(nlohmann::json& status, const std::string& key) const {
+  const auto* entry = specs_.find(key);
+  if (entry == nullptr || !entry->resource) return;
+  // Files have no generation; custom resources say which one the status describes.
+  if (const auto generation = model::metadata_of(*entry->resource).generation; generation > 0)
+    status["observedGeneration"] = generation;
+}
+
+void ContainerGroupReconciler::forget(const std::string& key) {
+  deployed_.erase(key);
+  drifting_.erase(key);
+  status_.remove(key);
+  metrics_.forget(key);
+  specs_.release(key);
 }
 
 boost::asio::awaitable<Result> ContainerGroupReconciler::reconcile_spec(const std::string& key,
@@ -192,7 +207,29 @@ boost::asio::awaitable<Result> ContainerGroupReconciler::reconcile_spec(const st
     co_return Result::retry(message);
   }
   record_synced(key, group, outcome->resource, *secrets);
+  announce(key, plan.action, drift, changes);
   co_return Result::done();
+}
+
+void ContainerGroupReconciler::announce(const std::string& key, PlanAction action, std::string_view drift,
+                                        const std::string& changes) {
+  if (!drift.empty() && drift != "deleted") {
+    status_.event(key, status::EventType::normal, "DriftCorrected", "Update",
+                  "the group in Azure had drifted (" + std::string(drift) + "); corrected: " + changes);
+    return;
+  }
+  switch (action) {
+    case PlanAction::create:
+      status_.event(key, status::EventType::normal, "Created", "Create", "created the container group");
+      break;
+    case PlanAction::recreate:
+      status_.event(key, status::EventType::normal, "Recreated", "Recreate",
+                    "deleted and created the container group again (a change ACI cannot make in place): " + changes);
+      break;
+    default:
+      status_.event(key, status::EventType::normal, "Updated", "Update", "updated the container group: " + changes);
+      break;
+  }
 }
 
 std::optional<std::map<model::KeyVaultRef, std::string>> ContainerGroupReconciler::pinned_versions(
@@ -211,7 +248,7 @@ std::optional<std::map<model::KeyVaultRef, std::string>> ContainerGroupReconcile
                              : "waiting for its turn in the roll-out of " + secret_ref.to_string();
     const auto now = clock_.now();
     status_.update(key, [&](nlohmann::json& status) {
-      app::set_condition(status, "CredentialsCurrent", "False", "AwaitingRollout", message, now);
+      status::set_condition(status, "CredentialsCurrent", "False", "AwaitingRollout", message, now);
     });
     if (actual == nullptr) metrics_.set_phase(key, GroupPhase::progressing);
     deployed_[key] = {};
@@ -268,6 +305,8 @@ boost::asio::awaitable<Result> ContainerGroupReconciler::reconcile_removal(const
     if (!released) co_return Result::retry("removing our tags (deletion policy Orphan): " + released.error().to_string());
     logger_.info("spec removed; container group left running without our owner tag (deletion policy Orphan)",
                  {{"key", key}, {"resource", target.azure.resource_id()}});
+    status_.event(key, status::EventType::normal, "Orphaned", "Orphan",
+                  "left the container group running without our owner tag (deletion policy Orphan)");
     co_return Result::done();
   }
   logger_.info("spec removed; deleting the container group (deletion policy Delete)",
@@ -279,6 +318,7 @@ boost::asio::awaitable<Result> ContainerGroupReconciler::reconcile_removal(const
     if (!outcome) co_return Result::retry("deleting the container group: " + outcome.error().to_string());
     if (!outcome->succeeded()) co_return Result::retry("deleting the container group: " + describe_outcome(*outcome));
   }
+  status_.event(key, status::EventType::normal, "Deleted", "Delete", "deleted the container group (deletion policy Delete)");
   co_return Result::done();
 }
 
@@ -299,6 +339,7 @@ void ContainerGroupReconciler::record_synced(const std::string& key, const model
                                              const nlohmann::json& actual, const model::ResolvedSecrets& secrets) {
   const auto now = clock_.now();
   status_.update(key, [&](nlohmann::json& status) {
+    observe_generation(status, key);
     status["kind"] = model::kContainerGroupKind;
     status["name"] = group.metadata.name;
     status["resourceId"] = group.azure.resource_id();
@@ -306,10 +347,10 @@ void ContainerGroupReconciler::record_synced(const std::string& key, const model
     status["ipAddress"] = text_at(actual, nlohmann::json::json_pointer("/properties/ipAddress/ip"));
     status["specHash"] = text_at(actual, nlohmann::json::json_pointer("/tags/acioperator.io~1spec-hash"));
     status["secretVersions"] = deployed_[key] = model::secret_versions(group, secrets);
-    status["lastSyncTime"] = azure::format_iso8601(now);
+    status["lastSyncTime"] = core::format_iso8601(now);
     status.erase("lastError");
-    app::set_condition(status, "Synced", "True", "Synced", "the group in Azure equals its spec", now);
-    app::set_condition(status, "CredentialsCurrent", "True", "SecretsResolved",
+    status::set_condition(status, "Synced", "True", "Synced", "the group in Azure equals its spec", now);
+    status::set_condition(status, "CredentialsCurrent", "True", "SecretsResolved",
                           "the group runs the version of every referenced secret it should", now);
   });
   drifting_.erase(key);
@@ -342,7 +383,7 @@ void ContainerGroupReconciler::record_instance_view(const std::string& key, cons
   status_.update(key, [&](nlohmann::json& status) {
     status["provisioningState"] = provisioning;
     if (!state.empty()) status["state"] = state;
-    app::set_condition(status, "Ready", ready ? "True" : "False", ready ? "Running" : "NotRunning",
+    status::set_condition(status, "Ready", ready ? "True" : "False", ready ? "Running" : "NotRunning",
                           "provisioningState " + provisioning + (state.empty() ? "" : ", state " + state), now);
   });
   metrics_.set_phase(key, ready ? GroupPhase::ready
@@ -353,8 +394,9 @@ void ContainerGroupReconciler::record_failure(const std::string& key, GroupPhase
                                               std::string_view reason, const std::string& message) {
   const auto now = clock_.now();
   status_.update(key, [&](nlohmann::json& status) {
+    observe_generation(status, key);
     status["lastError"] = message;
-    app::set_condition(status, condition, "False", reason, message, now);
+    status::set_condition(status, condition, "False", reason, message, now);
   });
   metrics_.set_phase(key, phase);
 }

@@ -5,7 +5,8 @@
 // updates it or recreates it, as plan_container_group() decides; follows the
 // long-running operation and records status and metrics. A key whose spec is gone is
 // handled by the deletion policy the spec last had (or its tag says, for a group found
-// in Azure with no spec). Nothing is written in DetectOnly mode, to a group owned by
+// in Azure with no spec); so is a spec being deleted in its source, which is released
+// once its policy has run. Nothing is written in DetectOnly mode, to a group owned by
 // someone else, or for a spec that fails to validate. A secret under rotation is used
 // at the version SecretPins decides. Use on the executor's thread.
 
@@ -27,7 +28,7 @@
 #include "daemon/metrics/container_group_metrics.hpp"
 #include "daemon/model/container_group.hpp"
 #include "daemon/source/spec_store.hpp"
-#include "daemon/app/status_store.hpp"
+#include "daemon/status/status_store.hpp"
 
 namespace aci::controllers {
 
@@ -49,7 +50,7 @@ std::string orphan_key(const model::AzureTarget& target);
 class ContainerGroupReconciler final : public core::Reconciler {
  public:
   ContainerGroupReconciler(const source::SpecStore& specs, azure::ArmClient& arm, SecretResolver& secrets,
-                           const SecretPins& pins, app::StatusStore& status, metrics::ContainerGroupMetrics& metrics,
+                           const SecretPins& pins, status::StatusStore& status, metrics::ContainerGroupMetrics& metrics,
                            const core::Clock& clock, log::Logger logger, ContainerGroupReconcilerOptions options);
 
   boost::asio::awaitable<core::Result> reconcile(const std::string& key) override;
@@ -87,6 +88,12 @@ class ContainerGroupReconciler final : public core::Reconciler {
   std::optional<std::map<model::KeyVaultRef, std::string>> pinned_versions(const std::string& key,
                                                                           const model::ContainerGroup& group,
                                                                           const nlohmann::json* actual);
+  // Tells of a change made in Azure (an event, in Kubernetes mode).
+  void announce(const std::string& key, PlanAction action, std::string_view drift, const std::string& changes);
+  // Sets status.observedGeneration from the spec's metadata.generation, when it has one.
+  void observe_generation(nlohmann::json& status, const std::string& key) const;
+  // Drops what is known of a key that is gone (or whose deletion policy has run) and releases it to its source.
+  void forget(const std::string& key);
   void record_failure(const std::string& key, metrics::GroupPhase phase, std::string_view condition,
                       std::string_view reason, const std::string& message);
   // True when a spec other than `except_key` declares `target` (a rename, not a removal).
@@ -96,7 +103,7 @@ class ContainerGroupReconciler final : public core::Reconciler {
   azure::ArmClient& arm_;
   SecretResolver& secrets_;
   const SecretPins& pins_;
-  app::StatusStore& status_;
+  status::StatusStore& status_;
   metrics::ContainerGroupMetrics& metrics_;
   const core::Clock& clock_;
   log::Logger logger_;

@@ -4,7 +4,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <variant>
 
-#include "daemon/azure/iso8601.hpp"
+#include "daemon/core/iso8601.hpp"
 #include "daemon/core/duration.hpp"
 #include "daemon/core/utf8.hpp"
 #include "daemon/model/resource_parser.hpp"
@@ -34,7 +34,7 @@ std::string rotation_label(const std::string& key) {
 
 // "20261130T040512Z": sortable, and unique per rotation and second.
 std::string rotation_id(core::WallTime now) {
-  auto text = azure::format_iso8601(std::chrono::floor<std::chrono::seconds>(now));
+  auto text = core::format_iso8601(std::chrono::floor<std::chrono::seconds>(now));
   std::erase_if(text, [](char c) { return c == '-' || c == ':'; });
   return text;
 }
@@ -104,22 +104,29 @@ CredentialRotationReconciler::CredentialRotationReconciler(Dependencies dependen
 
 boost::asio::awaitable<Result> CredentialRotationReconciler::reconcile(const std::string& key) {
   const auto* entry = deps_.specs.find(key);
-  if (entry == nullptr) {
+  const auto* rotation =
+      entry != nullptr && entry->resource ? std::get_if<model::CredentialRotation>(&*entry->resource) : nullptr;
+  // Gone, or being deleted in its source: Azure keeps every password and secret version.
+  if (entry == nullptr || (rotation != nullptr && rotation->metadata.deletion_timestamp)) {
     forget(key);
+    deps_.specs.release(key);
     co_return Result::done();
   }
-  const auto* rotation = entry->resource ? std::get_if<model::CredentialRotation>(&*entry->resource) : nullptr;
   if (rotation == nullptr || !entry->error.empty()) {
     // Nothing is rotated for an invalid spec; the pins stay, so running groups are untouched.
     const auto now = deps_.clock.now();
     deps_.status.update(key, [&](nlohmann::json& status) {
       status["kind"] = model::kCredentialRotationKind;
       status["lastError"] = entry->error;
-      app::set_condition(status, "Degraded", "True", "InvalidSpec", entry->error, now);
+      status::set_condition(status, "Degraded", "True", "InvalidSpec", entry->error, now);
     });
     co_return Result::done();
   }
   const auto copy = *rotation;  // the store may change while this reconcile waits
+  if (copy.metadata.generation > 0) {
+    // A custom resource: its status describes this generation from now on.
+    deps_.status.update(key, [&](nlohmann::json& status) { status["observedGeneration"] = copy.metadata.generation; });
+  }
   co_return co_await reconcile_rotation(key, copy);
 }
 
@@ -183,7 +190,7 @@ boost::asio::awaitable<Result> CredentialRotationReconciler::reconcile_rotation(
       deps_.status.update(key, [&](nlohmann::json& status) {
         status["kind"] = model::kCredentialRotationKind;
         status["name"] = r.metadata.name;
-        app::set_condition(status, "Progressing", "True", "Verifying",
+        status::set_condition(status, "Progressing", "True", "Verifying",
                            "waiting for version " + latest.version + " to sign in: " + verification.reason, now);
       });
       co_return Result::requeue_after(options_.poll_interval);
@@ -212,7 +219,7 @@ boost::asio::awaitable<Result> CredentialRotationReconciler::reconcile_rotation(
     status["name"] = r.metadata.name;
     status["currentKeyId"] = observed.current_key;
     status["currentSecretVersion"] = latest.version;
-    status["lastRotationTime"] = azure::format_iso8601(observed.current_since);
+    status["lastRotationTime"] = core::format_iso8601(observed.current_since);
   };
   std::string detail;
   const auto rollout = co_await advance_rollout(key, r, detail);
@@ -220,7 +227,7 @@ boost::asio::awaitable<Result> CredentialRotationReconciler::reconcile_rotation(
     deps_.status.update(key, [&](nlohmann::json& status) {
       record(status);
       status["rollout"] = detail;
-      app::set_condition(status, "Progressing", "True", "RollingOut", detail, now);
+      status::set_condition(status, "Progressing", "True", "RollingOut", detail, now);
     });
     co_return Result::requeue_after(options_.poll_interval);
   }
@@ -234,6 +241,8 @@ boost::asio::awaitable<Result> CredentialRotationReconciler::reconcile_rotation(
       requested_.erase(key);
       logger_.info("rotation complete", {{"rotation", name}, {"version", latest.version},
                                          {"keyId", observed.current_key}});
+      deps_.status.event(key, status::EventType::normal, "RotationSucceeded", "Rotate",
+                         "the new password is stored, verified and rolled out (version " + latest.version + ")");
     }
     progress.succeeded_version = latest.version;
     progress.rotation_started.reset();
@@ -255,7 +264,7 @@ boost::asio::awaitable<Result> CredentialRotationReconciler::reconcile_rotation(
     }
     if (password.key_id == observed.current_key || !observed.held.contains(password.key_id)) continue;
     if (now < remove_after) {
-      retiring.push_back({{"keyId", password.key_id}, {"removeAfter", azure::format_iso8601(remove_after)}});
+      retiring.push_back({{"keyId", password.key_id}, {"removeAfter", core::format_iso8601(remove_after)}});
       continue;
     }
     const auto started = deps_.clock.steady_now();
@@ -271,14 +280,14 @@ boost::asio::awaitable<Result> CredentialRotationReconciler::reconcile_rotation(
   deps_.status.update(key, [&](nlohmann::json& status) {
     record(status);
     status.erase("rollout");
-    status["nextRotationTime"] = next ? azure::format_iso8601(*next) : "";
+    status["nextRotationTime"] = next ? core::format_iso8601(*next) : "";
     status["retiring"] = retiring;
     status["foreignPasswords"] = foreign;
     if (progress.failures == 0) status.erase("lastError");
-    app::set_condition(status, "Progressing", "False", "Settled",
+    status::set_condition(status, "Progressing", "False", "Settled",
                        "every dependent group runs the current password", now);
     if (progress.failures == 0)
-      app::set_condition(status, "Degraded", "False", "Healthy",
+      status::set_condition(status, "Degraded", "False", "Healthy",
                          "the current password works and every dependent group runs it", now);
   });
 
@@ -393,6 +402,8 @@ boost::asio::awaitable<Result> CredentialRotationReconciler::rotate(const std::s
   const auto now = deps_.clock.now();
   const auto id = rotation_id(now);
   logger_.info("rotating the password", {{"rotation", name}, {"reason", why}, {"rotationId", id}});
+  deps_.status.event(key, status::EventType::normal, "RotationStarted", "Rotate",
+                     "rotating the password (" + why + "), rotation " + id);
 
   azure::AddPasswordRequest request;
   request.display_name = password_prefix(r) + id;
@@ -506,23 +517,26 @@ Result CredentialRotationReconciler::fail(const std::string& key, const model::C
   logger_.warn("rotation failed; the old password stays in use",
                {{"rotation", name}, {"reason", std::string(reason)}, {"error", message},
                 {"retryIn", format(delay)}});
+  deps_.status.event(key, status::EventType::warning, "RotationFailed", "Rotate",
+                     std::string(reason) + ": " + message + "; the old password stays in use, retry in " +
+                         format(delay));
   const auto now = deps_.clock.now();
   deps_.status.update(key, [&](nlohmann::json& status) {
     status["kind"] = model::kCredentialRotationKind;
     status["name"] = r.metadata.name;
     status["lastError"] = message;
-    app::set_condition(status, "Degraded", "True", reason, message, now);
-    app::set_condition(status, "Progressing", "False", "Failed", message, now);
+    status::set_condition(status, "Degraded", "True", reason, message, now);
+    status::set_condition(status, "Progressing", "False", "Failed", message, now);
   });
   return Result::retry(message);
 }
 
 void CredentialRotationReconciler::forget(const std::string& key) {
+  deps_.status.remove(key);  // an invalid spec has a status too
   const auto known = governed_.find(key);
   if (known == governed_.end()) return;
   deps_.pins.release_governance(known->second);
   deps_.metrics.forget(rotation_label(key));
-  deps_.status.remove(key);
   governed_.erase(known);
   progress_.erase(key);
   requested_.erase(key);

@@ -20,7 +20,7 @@
 #include "daemon/azure/graph_client.hpp"
 #include "daemon/azure/key_vault_client.hpp"
 #include "daemon/azure/password_sign_in.hpp"
-#include "daemon/app/status_store.hpp"
+#include "daemon/status/status_store.hpp"
 #include "daemon/controllers/container_group_controller.hpp"
 #include "daemon/controllers/secret_pins.hpp"
 #include "daemon/core/clock.hpp"
@@ -58,7 +58,7 @@ class CredentialRotationReconciler final : public core::Reconciler {
     azure::AcrClient& acr;
     SecretPins& pins;
     ContainerGroupController& groups;
-    app::StatusStore& status;
+    status::StatusStore& status;
     metrics::RotationMetrics& metrics;
     const core::Clock& clock;
   };

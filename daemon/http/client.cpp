@@ -146,7 +146,7 @@ asio::awaitable<Expected<std::unique_ptr<ResponseStream>, Error>> perform_open_s
 
 Expected<std::unique_ptr<HttpClient>, std::string> HttpClient::create(asio::any_io_executor executor,
                                                                       ClientOptions options) {
-  auto tls = make_client_tls_context(options.extra_ca_file);
+  auto tls = make_client_tls_context(options.tls);
   if (!tls) return unexpected(std::move(tls.error()));
   std::map<std::string, HostPort> connect_to;
   for (const auto& [from, to] : options.connect_to) {

@@ -21,6 +21,7 @@
 #include "daemon/http/http_error.hpp"
 #include "daemon/http/response.hpp"
 #include "daemon/http/response_stream.hpp"
+#include "daemon/http/tls_context.hpp"
 #include "daemon/http/url.hpp"
 
 namespace aci::http {
@@ -46,7 +47,7 @@ struct RequestOptions {
 };
 
 struct ClientOptions {
-  std::string extra_ca_file{};  // PEM bundle trusted besides the system CAs; empty: none
+  ClientTlsOptions tls{};  // CAs trusted besides the system's; a client certificate
   std::size_t max_connections_per_host = 8;
   std::chrono::milliseconds idle_timeout = std::chrono::seconds(60);
   std::string user_agent = "aci-operator";

@@ -52,17 +52,31 @@ Expected<std::shared_ptr<ssl::context>, std::string> make_server_tls_context(
   return context;
 }
 
-Expected<std::shared_ptr<ssl::context>, std::string> make_client_tls_context(
-    const std::string& extra_ca_file) {
+Expected<std::shared_ptr<ssl::context>, std::string> make_client_tls_context(const ClientTlsOptions& options) {
   auto context = make_context(ssl::context::tls_client);
   if (!context) return context;
   boost::system::error_code ec;
   (*context)->set_default_verify_paths(ec);
   if (ec) return unexpected("cannot load the system CA certificates: " + ec.message());
+  const auto& extra_ca_file = options.extra_ca_file;
   if (!extra_ca_file.empty()) {
     if (auto readable = check_readable_file(extra_ca_file); !readable) return unexpected(readable.error());
     (*context)->load_verify_file(extra_ca_file, ec);
     if (ec) return unexpected("cannot load CA bundle '" + extra_ca_file + "': " + ec.message());
+  }
+  if (!options.extra_ca_pem.empty()) {
+    (*context)->add_certificate_authority(asio::buffer(options.extra_ca_pem), ec);
+    if (ec) return unexpected("invalid CA certificate PEM: " + ec.message());
+  }
+  if (options.client_certificate_pem.empty() != options.client_key_pem.empty())
+    return unexpected(std::string("a client certificate needs its key, and a key its certificate"));
+  if (!options.client_certificate_pem.empty()) {
+    (*context)->use_certificate_chain(asio::buffer(options.client_certificate_pem), ec);
+    if (ec) return unexpected("invalid client certificate PEM: " + ec.message());
+    (*context)->use_private_key(asio::buffer(options.client_key_pem), ssl::context::pem, ec);
+    if (ec) return unexpected("invalid client key PEM: " + ec.message());
+    if (SSL_CTX_check_private_key((*context)->native_handle()) != 1)
+      return unexpected(std::string("the client key does not match its certificate"));
   }
   (*context)->set_verify_mode(ssl::verify_peer, ec);
   if (ec) return unexpected("cannot enable peer verification: " + ec.message());

@@ -16,8 +16,16 @@ namespace aci::http {
 Expected<std::shared_ptr<boost::asio::ssl::context>, std::string> make_server_tls_context(
     const std::string& certificate_chain_pem, const std::string& key_pem);
 
-// A client context; `extra_ca_file` may be empty (system CAs only).
+// What a client trusts besides the system CAs, and who it is (mutual TLS). Every
+// member may be empty.
+struct ClientTlsOptions {
+  std::string extra_ca_file{};           // PEM bundle file
+  std::string extra_ca_pem{};            // PEM bundle text (a kubeconfig's certificate-authority-data)
+  std::string client_certificate_pem{};  // presented to servers that ask; needs client_key_pem
+  std::string client_key_pem{};
+};
+
 Expected<std::shared_ptr<boost::asio::ssl::context>, std::string> make_client_tls_context(
-    const std::string& extra_ca_file);
+    const ClientTlsOptions& options);
 
 }  // namespace aci::http

@@ -206,6 +206,7 @@ std::string ParsedDocument::label() const {
 }
 
 std::string ParsedDocument::describe(const config::FieldError& error) const {
+  if (custom_resource) return error.to_string();
   std::string where = "document " + std::to_string(index + 1);
   if (!kind.empty()) where += ", " + kind;
   if (!name.empty()) where += (kind.empty() ? ", " : " ") + name;
@@ -252,6 +253,29 @@ ParseResult parse_resources(std::string_view text, const std::string& file) {
   }
   reject_duplicates(result.documents);
   return result;
+}
+
+ParsedDocument parse_custom_resource(const nlohmann::json& object) {
+  const auto text_at = [&](const char* pointer) {
+    const nlohmann::json::json_pointer at(pointer);
+    return object.is_object() && object.contains(at) && object.at(at).is_string() ? object.at(at).get<std::string>()
+                                                                                  : std::string();
+  };
+  auto label = text_at("/metadata/namespace");
+  label = core::to_valid_utf8(label + (label.empty() ? "" : "/") + text_at("/metadata/name"));
+  ParsedDocument document;
+  try {
+    // JSON is YAML: one reader, so a custom resource and a file obey the same rules.
+    document = parse_document(YAML::Load(core::dump_json(object)), label, 0);
+  } catch (const YAML::Exception& error) {
+    document = ParsedDocument{};
+    document.file = label;
+    document.errors.push_back({label, 0, "", "unreadable object: " + core::to_valid_utf8(error.msg)});
+  }
+  document.custom_resource = true;
+  document.line = 0;
+  for (auto& error : document.errors) error.line = 0;
+  return document;
 }
 
 ParseResult load_resources(const std::string& path) {

@@ -6,6 +6,7 @@
 // line and the field path; secret values never appear in them.
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,9 @@ struct ParsedDocument {
   std::string namespace_;
   std::optional<Resource> resource;  // set exactly when errors is empty
   std::vector<config::FieldError> errors;
+  // A custom resource rather than a document in a file: `file` is "namespace/name",
+  // and errors say only that and the field.
+  bool custom_resource = false;
 
   bool ok() const { return errors.empty() && resource.has_value(); }
   // "document 2 (ContainerGroup hello)", 1-based for people.
@@ -55,6 +59,9 @@ struct ParseResult {
 };
 
 ParseResult parse_resources(std::string_view text, const std::string& file);
+// A custom resource as the API server sends it (its status is ignored), with the same
+// rules and messages as a file; errors read "namespace/name: spec.field: message".
+ParsedDocument parse_custom_resource(const nlohmann::json& object);
 // Reads `path`; a file that cannot be read is one failed document.
 ParseResult load_resources(const std::string& path);
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
@@ -45,7 +46,7 @@ DirectorySource::DirectorySource(asio::any_io_executor executor, std::string roo
 
 DirectorySource::~DirectorySource() { stop(); }
 
-Expected<Ok, std::string> DirectorySource::start() {
+Expected<Ok, std::string> DirectorySource::start(std::function<void()> on_synced) {
   if (started_) return unexpected(std::string("a directory source starts only once"));
   started_ = true;
   std::error_code ec;
@@ -63,6 +64,8 @@ Expected<Ok, std::string> DirectorySource::start() {
     first = false;
     return watch(running_, reread);
   });
+  // The whole tree is in the store already.
+  if (on_synced) asio::post(executor_, std::move(on_synced));
   return Ok{};
 }
 

@@ -14,6 +14,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -23,25 +24,26 @@
 #include "daemon/core/expected.hpp"
 #include "daemon/core/log.hpp"
 #include "daemon/core/loop_supervisor.hpp"
+#include "daemon/source/spec_source.hpp"
 #include "daemon/source/spec_store.hpp"
 #include "daemon/source/spec_tree.hpp"
 
 namespace aci::source {
 
-class DirectorySource {
+class DirectorySource final : public SpecSource {
  public:
   // The clock and the store must outlive the source.
   DirectorySource(boost::asio::any_io_executor executor, std::string root, std::chrono::milliseconds debounce,
                   const core::Clock& clock, log::Logger logger, SpecStore& store);
-  ~DirectorySource();
+  ~DirectorySource() override;
   DirectorySource(const DirectorySource&) = delete;
   DirectorySource& operator=(const DirectorySource&) = delete;
 
-  // Reads the whole tree, then starts watching. Fails if the root is not a readable
-  // directory or inotify is unavailable. Once only.
-  Expected<Ok, std::string> start();
+  // Reads the whole tree, then starts watching; `on_synced` is posted at once. Fails if
+  // the root is not a readable directory or inotify is unavailable. Once only.
+  Expected<Ok, std::string> start(std::function<void()> on_synced) override;
   // Stops watching; nothing is read afterwards. Safe to call more than once.
-  void stop();
+  void stop() override;
   // Re-reads every file whose size, modification time or inode changed, and files
   // that could not be read last time: a safety net for a periodic resync.
   void rescan();

@@ -6,7 +6,9 @@
 // marks the object with an error and keeps its last good spec, so nothing already
 // running is harmed; only a clean read (or the origin's removal) deletes an object.
 // Used on the executor's thread only; the listener is told every key whose entry may
-// have changed, after the store is consistent again.
+// have changed, after the store is consistent again. An object being deleted in its
+// source (a custom resource with a deletionTimestamp) stays until the controllers
+// release() it, which tells the source (to drop its finalizer).
 
 #include <cstddef>
 #include <functional>
@@ -37,6 +39,14 @@ class SpecStore {
  public:
   using Listener = std::function<void(const std::string& key)>;
   void set_listener(Listener listener) { listener_ = std::move(listener); }
+  using Releaser = std::function<void(const std::string& key)>;
+  void set_releaser(Releaser releaser) { releaser_ = std::move(releaser); }
+
+  // The controllers are done with `key`: it is gone from the store, or it is being
+  // deleted and its deletion policy has run. Tells the source; no effect on the store.
+  void release(const std::string& key) const {
+    if (releaser_) releaser_(key);
+  }
 
   // Replaces what `origin` declared with `parsed`.
   void update_origin(const std::string& origin, const model::ParseResult& parsed);
@@ -68,6 +78,7 @@ class SpecStore {
   void settle(const std::string& key);
 
   Listener listener_;
+  Releaser releaser_;
   std::map<std::string, Origin> origins_;
   std::map<std::string, std::set<std::string>> origins_by_key_;
   std::map<std::string, SpecEntry, std::less<>> entries_;

@@ -24,9 +24,9 @@
 #include "daemon/azure/azure_error.hpp"
 #include "daemon/azure/graph_wire.hpp"
 #include "daemon/azure/key_vault_wire.hpp"
-#include "daemon/azure/retry_after.hpp"
+#include "daemon/http/retry_after.hpp"
 #include "daemon/azure/token_response.hpp"
-#include "daemon/azure/url_encoding.hpp"
+#include "daemon/http/url_encoding.hpp"
 #include "daemon/model/arm_body.hpp"
 #include "daemon/model/drift_diff.hpp"
 #include "daemon/model/ownership.hpp"
@@ -186,15 +186,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 1:  // ARM list page
       if (auto page = azure::parse_container_group_page(response)) {
         for (const auto& group : page->groups) out["groups"].push_back(group_json(fixture, group));
-        out["followed"] = azure::same_origin(page->next_link, "https://management.azure.com");
+        out["followed"] = http::same_origin(page->next_link, "https://management.azure.com");
       } else {
         out["error"] = error_json(page.error());
       }
       break;
     case 2: {  // ARM PUT or DELETE accepted
       const auto links = azure::operation_links(response, now);
-      out["followed"] = {azure::same_origin(links.async_operation_url, "https://management.azure.com"),
-                         azure::same_origin(links.location_url, "https://management.azure.com")};
+      out["followed"] = {http::same_origin(links.async_operation_url, "https://management.azure.com"),
+                         http::same_origin(links.location_url, "https://management.azure.com")};
       if (links.retry_after) out["retryAfterMs"] = links.retry_after->count();
       out["state"] = azure::terminal_state(azure::provisioning_state(azure::put_response_body(response)));
       break;
@@ -211,7 +211,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 5:  // Key Vault versions page
       if (auto page = azure::parse_secret_version_page(response.body)) {
         for (const auto& version : page->versions) out["versions"].push_back(secret_json(version));
-        out["followed"] = azure::same_origin(page->next_link, "https://mykeyvault.vault.azure.net");
+        out["followed"] = http::same_origin(page->next_link, "https://mykeyvault.vault.azure.net");
       } else {
         out["error"] = error_json(azure::malformed_response("keyvault", page.error(), response));
       }
@@ -240,7 +240,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto service = kServices[(parser / 10) % std::size(kServices)];
   out["failure"] = error_json(azure::error_from_response(service, response, now));
   out["entraCode"] = azure::entra_error_code(response.body);
-  if (const auto wait = azure::retry_after_from_headers(response, now)) {
+  if (const auto wait = http::retry_after_from_headers(response, now)) {
     if (wait->count() < 0) finding("a negative Retry-After");
     out["retryAfterMs"] = wait->count();
   }

@@ -20,7 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "daemon/app/status_conditions.hpp"
+#include "daemon/status/status_conditions.hpp"
 #include "daemon/core/log.hpp"
 #include "daemon/model/arm_body.hpp"
 #include "daemon/model/drift_diff.hpp"
@@ -135,7 +135,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       json status = json::object();
       status["kind"] = document.kind;
       status["lastError"] = summary;
-      app::set_condition(status, "Degraded", "True", "InvalidSpec", summary, fixture.now);
+      status::set_condition(status, "Degraded", "True", "InvalidSpec", summary, fixture.now);
       fixture.sink.redactor().redact_in_place(status);
       dump_strictly(status, "the status of an invalid spec");
       for (const auto& error : document.errors) {

@@ -1,6 +1,6 @@
 #pragma once
 // Certificates made at test time for TLS tests: a CA, a server leaf it signed for the
-// given names, and the CA in a PEM file for ClientOptions::extra_ca_file (removed with the
+// given names, and the CA in a PEM file for ClientTlsOptions::extra_ca_file (removed with the
 // object). Throws std::runtime_error when generation fails: a broken setup, not a result.
 
 #include <boost/asio/ssl/context.hpp>

@@ -37,7 +37,7 @@ class StatusEndpointsTest : public ::testing::Test {
 
   boost::asio::io_context io;
   std::ostringstream log_output;
-  StatusStore statuses{io.get_executor(), log::Logger(std::make_shared<log::LogSink>(log_output), "status")};
+  status::StatusStore statuses{io.get_executor(), log::Logger(std::make_shared<log::LogSink>(log_output), "status")};
   http::Router router;
 };
 

@@ -8,7 +8,7 @@
 #include "daemon/azure/credential_factory.hpp"
 #include "daemon/azure/managed_identity_credential.hpp"
 #include "daemon/azure/token_endpoint.hpp"
-#include "daemon/azure/url_encoding.hpp"
+#include "daemon/http/url_encoding.hpp"
 #include "daemon/azure/workload_identity_credential.hpp"
 #include "daemon/crypto/certificate.hpp"
 #include "daemon/crypto/jwt.hpp"
@@ -306,7 +306,7 @@ TEST(TokenEndpointTest, ParsesTokenResponses) {
   EXPECT_EQ(entra_token_endpoint("https://login.microsoftonline.com/", "contoso.onmicrosoft.com"),
             "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token");
   EXPECT_EQ(scope_to_resource("https://vault.azure.net/.default"), "https://vault.azure.net");
-  EXPECT_EQ(form_encode({{"a", "x y/z"}, {"b", "~ok"}}), "a=x%20y%2Fz&b=~ok");
+  EXPECT_EQ(http::form_encode({{"a", "x y/z"}, {"b", "~ok"}}), "a=x%20y%2Fz&b=~ok");
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "daemon/azure/iso8601.hpp"
+#include "daemon/core/iso8601.hpp"
 
 namespace aci::azure {
 namespace {
@@ -13,7 +13,7 @@ TEST(GraphWireTest, ReadsAnApplicationsPasswords) {
   ASSERT_TRUE(passwords) << passwords.error();
   ASSERT_EQ(passwords->size(), 1u);
   EXPECT_EQ((*passwords)[0].key_id, "k1");
-  EXPECT_EQ((*passwords)[0].end, parse_iso8601("2025-04-01T00:00:00Z"));
+  EXPECT_EQ((*passwords)[0].end, core::parse_iso8601("2025-04-01T00:00:00Z"));
   EXPECT_FALSE(parse_application_passwords(R"({"passwordCredentials":[{"displayName":"no key id"}]})"));
 }
 

@@ -2,7 +2,7 @@
 
 #include "daemon/azure/http_acr_client.hpp"
 #include "daemon/azure/http_graph_client.hpp"
-#include "daemon/azure/iso8601.hpp"
+#include "daemon/core/iso8601.hpp"
 #include "daemon/crypto/base64.hpp"
 #include "tests/unit/azure/azure_fixture.hpp"
 
@@ -36,7 +36,7 @@ TEST_F(HttpGraphClientTest, ListsPasswordCredentials) {
   EXPECT_EQ((*passwords)[0].key_id, "k1");
   EXPECT_EQ((*passwords)[0].display_name, "aci-operator r1");
   EXPECT_TRUE((*passwords)[0].secret_text.empty());
-  EXPECT_EQ((*passwords)[0].end, parse_iso8601("2026-07-01T00:00:00Z"));
+  EXPECT_EQ((*passwords)[0].end, core::parse_iso8601("2026-07-01T00:00:00Z"));
   EXPECT_EQ(transport_.sent[0].request.url,
             "https://graph.microsoft.com/v1.0/applications/obj-1?$select=id,appId,passwordCredentials");
 }
@@ -54,7 +54,7 @@ TEST_F(HttpGraphClientTest, AddPasswordReturnsTheSecretAndRedactsIt) {
     return answer(200, R"({"keyId":"k2","displayName":"aci-operator r2","hint":"Q~x",
                            "secretText":"Q~xSuperSecretGraphText123","endDateTime":"2026-07-01T00:00:00Z"})");
   });
-  const auto end = parse_iso8601("2026-07-01T00:00:00Z");
+  const auto end = core::parse_iso8601("2026-07-01T00:00:00Z");
   auto added = run(client_->add_password("obj-1", {"aci-operator r2", std::nullopt, end}));
   ASSERT_TRUE(added) << added.error().to_string();
   EXPECT_EQ(added->secret_text, "Q~xSuperSecretGraphText123");

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "daemon/azure/iso8601.hpp"
+#include "daemon/core/iso8601.hpp"
 #include "tests/unit/azure/fake_transport.hpp"
 
 namespace aci::azure {
@@ -10,7 +10,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const core::WallTime kNow = *parse_iso8601("2025-01-01T00:00:00Z");
+const core::WallTime kNow = *core::parse_iso8601("2025-01-01T00:00:00Z");
 
 TEST(TokenResponseTest, ReadsExpiresInAsNumberOrText) {
   const auto entra = parse_token_response("entra", test::respond(200, R"({"access_token":"a","expires_in":3600})"), kNow);

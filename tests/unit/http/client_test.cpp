@@ -50,7 +50,7 @@ class HttpClientTest : public ::testing::Test {
   }
 
   HttpClient& start_client(ClientOptions options = {}) {
-    if (options.extra_ca_file.empty()) options.extra_ca_file = certificates_->ca_file();
+    if (options.tls.extra_ca_file.empty()) options.tls.extra_ca_file = certificates_->ca_file();
     auto client = HttpClient::create(io_.get_executor(), std::move(options));
     if (!client) throw std::runtime_error(client.error());
     client_ = std::move(*client);
@@ -153,7 +153,7 @@ TEST_F(HttpClientTest, SpeaksPlainHttp) {
 TEST_F(HttpClientTest, RejectsCertificateFromUnknownCa) {
   start_server();
   const TestCertificates other({"localhost"}, {"127.0.0.1"});
-  start_client(ClientOptions{.extra_ca_file = other.ca_file()});
+  start_client(ClientOptions{.tls = {.extra_ca_file = other.ca_file()}});
   auto response = get(url("/echo"));
   ASSERT_FALSE(response);
   EXPECT_EQ(response.error().kind, ErrorKind::tls) << describe(response);
@@ -460,7 +460,7 @@ TEST_F(HttpClientTest, ErrorMessagesOmitSecrets) {
 
 TEST_F(HttpClientTest, CreateNamesAMissingCaFile) {
   auto client =
-      HttpClient::create(io_.get_executor(), ClientOptions{.extra_ca_file = "/nonexistent/extra-ca.pem"});
+      HttpClient::create(io_.get_executor(), ClientOptions{.tls = {.extra_ca_file = "/nonexistent/extra-ca.pem"}});
   ASSERT_FALSE(client);
   EXPECT_NE(client.error().find("/nonexistent/extra-ca.pem"), std::string::npos) << client.error();
 }

@@ -77,7 +77,7 @@ TEST_F(DirectorySourceTest, ReadsTheTreeAtStartSkippingHiddenAndForeignFiles) {
   dir.write(".git/config.yaml", group_spec("git"));
   dir.write("notes.txt", group_spec("text"));
   dir.write("backup.yaml~", group_spec("backup"));
-  ASSERT_TRUE(source->start());
+  ASSERT_TRUE(source->start({}));
   EXPECT_EQ(store.keys("ContainerGroup"),
             (std::vector<std::string>{"ContainerGroup/one", "ContainerGroup/three", "ContainerGroup/two"}));
   EXPECT_EQ(source->files_read(), 3u);
@@ -88,7 +88,7 @@ TEST_F(DirectorySourceTest, SymlinkedFilesAreFollowedAsInAConfigMapMount) {
   dir.write("..2026_01_02/a.yaml", group_spec("one", "nginx:2"));
   fs::create_directory_symlink("..2026_01_01", dir.path() + "/..data");
   fs::create_symlink("..data/a.yaml", dir.path() + "/a.yaml");
-  ASSERT_TRUE(source->start());
+  ASSERT_TRUE(source->start({}));
   EXPECT_EQ(image("one"), "nginx:1");
   // The kubelet's update: a new ..data link renamed over the old one.
   fs::create_directory_symlink("..2026_01_02", dir.path() + "/..data_tmp");
@@ -98,7 +98,7 @@ TEST_F(DirectorySourceTest, SymlinkedFilesAreFollowedAsInAConfigMapMount) {
 
 TEST_F(DirectorySourceTest, AnEditIsReadOnceTheQuietPeriodHasPassed) {
   dir.write("a.yaml", group_spec("one", "nginx:1"));
-  ASSERT_TRUE(source->start());
+  ASSERT_TRUE(source->start({}));
   const auto reads = source->files_read();
   dir.write("a.yaml", group_spec("one", "nginx:2"));
   clock.poll();
@@ -111,7 +111,7 @@ TEST_F(DirectorySourceTest, AnEditIsReadOnceTheQuietPeriodHasPassed) {
 }
 
 TEST_F(DirectorySourceTest, ABurstOfWritesIsReadOnce) {
-  ASSERT_TRUE(source->start());
+  ASSERT_TRUE(source->start({}));
   for (int i = 0; i < 20; ++i) dir.write("a.yaml", group_spec("one", "nginx:" + std::to_string(i)));
   ASSERT_TRUE(settle_until([&] { return image("one") == "nginx:19"; }));
   EXPECT_EQ(source->files_read(), 1u);
@@ -119,7 +119,7 @@ TEST_F(DirectorySourceTest, ABurstOfWritesIsReadOnce) {
 
 TEST_F(DirectorySourceTest, EventsDuringTheQuietPeriodPostponeTheRead) {
   dir.write("a.yaml", group_spec("one", "nginx:1"));
-  ASSERT_TRUE(source->start());
+  ASSERT_TRUE(source->start({}));
   dir.write("a.yaml", group_spec("one", "nginx:2"));
   clock.poll();
   clock.advance(kDebounce / 2);
@@ -132,7 +132,7 @@ TEST_F(DirectorySourceTest, EventsDuringTheQuietPeriodPostponeTheRead) {
 }
 
 TEST_F(DirectorySourceTest, ABurstThatNeverGoesQuietIsStillRead) {
-  ASSERT_TRUE(source->start());
+  ASSERT_TRUE(source->start({}));
   int writes = 0;
   while (source->files_read() == 0 && writes < 100) {
     dir.write("a.yaml", group_spec("one", "nginx:" + std::to_string(writes++)));
@@ -146,7 +146,7 @@ TEST_F(DirectorySourceTest, ABurstThatNeverGoesQuietIsStillRead) {
 TEST_F(DirectorySourceTest, AnEditInvisibleToTheFileStampIsStillRead) {
   const auto path = dir.write("a.yaml", group_spec("one", "nginx:1"));
   const auto written = fs::last_write_time(path);
-  ASSERT_TRUE(source->start());
+  ASSERT_TRUE(source->start({}));
   // Same size, same modification time (as two writes within one tick of the file
   // system's clock), same inode: only the event says the file changed.
   dir.write("a.yaml", group_spec("one", "nginx:2"));
@@ -156,7 +156,7 @@ TEST_F(DirectorySourceTest, AnEditInvisibleToTheFileStampIsStillRead) {
 
 TEST_F(DirectorySourceTest, ARenamedFileKeepsItsObjects) {
   dir.write("a.yaml", group_spec("one"));
-  ASSERT_TRUE(source->start());
+  ASSERT_TRUE(source->start({}));
   fs::rename(dir.path() + "/a.yaml", dir.path() + "/renamed.yaml");
   ASSERT_TRUE(settle_until([&] { return present("one") && store.find("ContainerGroup/one")->origin.ends_with("renamed.yaml"); }));
   EXPECT_TRUE(store.find("ContainerGroup/one")->error.empty());
@@ -165,7 +165,7 @@ TEST_F(DirectorySourceTest, ARenamedFileKeepsItsObjects) {
 TEST_F(DirectorySourceTest, ADeletedFileDeletesItsObjects) {
   dir.write("a.yaml", group_spec("one") + "---\n" + group_spec("two"));
   dir.write("b.yaml", group_spec("three"));
-  ASSERT_TRUE(source->start());
+  ASSERT_TRUE(source->start({}));
   fs::remove(dir.path() + "/a.yaml");
   ASSERT_TRUE(settle_until([&] { return !present("one"); }));
   EXPECT_FALSE(present("two"));
@@ -173,7 +173,7 @@ TEST_F(DirectorySourceTest, ADeletedFileDeletesItsObjects) {
 }
 
 TEST_F(DirectorySourceTest, DirectoriesMadeAfterStartAreWatched) {
-  ASSERT_TRUE(source->start());
+  ASSERT_TRUE(source->start({}));
   dir.write("new/deeper/a.yaml", group_spec("one"));
   ASSERT_TRUE(settle_until([&] { return present("one"); }));
   // Found by the walk the first time; this one only a watch on the new directory sees.
@@ -191,7 +191,7 @@ TEST_F(DirectorySourceTest, DirectoriesMadeAfterStartAreWatched) {
 TEST_F(DirectorySourceTest, ABrokenFileMarksOnlyItsOwnObjectsFailed) {
   dir.write("a.yaml", group_spec("one"));
   dir.write("b.yaml", group_spec("two"));
-  ASSERT_TRUE(source->start());
+  ASSERT_TRUE(source->start({}));
   dir.write("b.yaml", "kind: [broken");
   ASSERT_TRUE(settle_until([&] { return !store.find("ContainerGroup/two")->error.empty(); }));
   EXPECT_EQ(image("two"), "nginx:1");
@@ -201,7 +201,7 @@ TEST_F(DirectorySourceTest, ABrokenFileMarksOnlyItsOwnObjectsFailed) {
 
 TEST_F(DirectorySourceTest, TheSameObjectInTwoFilesIsAnErrorNamingBoth) {
   const auto a = dir.write("a.yaml", group_spec("one", "nginx:1"));
-  ASSERT_TRUE(source->start());
+  ASSERT_TRUE(source->start({}));
   const auto b = dir.write("b.yaml", group_spec("one", "nginx:2"));
   ASSERT_TRUE(settle_until([&] { return !store.find("ContainerGroup/one")->error.empty(); }));
   EXPECT_EQ(store.find("ContainerGroup/one")->error,
@@ -211,7 +211,7 @@ TEST_F(DirectorySourceTest, TheSameObjectInTwoFilesIsAnErrorNamingBoth) {
 
 TEST_F(DirectorySourceTest, ARootThatDisappearsDeletesNothing) {
   dir.write("a.yaml", group_spec("one"));
-  ASSERT_TRUE(source->start());
+  ASSERT_TRUE(source->start({}));
   const auto moved = dir.path() + ".moved";
   fs::rename(dir.path(), moved);
   settle();
@@ -223,7 +223,7 @@ TEST_F(DirectorySourceTest, ARootThatDisappearsDeletesNothing) {
 }
 
 TEST_F(DirectorySourceTest, StopWhileWaitingForTheQuietPeriodReadsNothingMore) {
-  ASSERT_TRUE(source->start());
+  ASSERT_TRUE(source->start({}));
   dir.write("a.yaml", group_spec("one"));
   clock.poll();
   ASSERT_EQ(clock.sleeper_count(), 1u);  // the source waits for quiet
@@ -236,7 +236,7 @@ TEST_F(DirectorySourceTest, StopWhileWaitingForTheQuietPeriodReadsNothingMore) {
 }
 
 TEST_F(DirectorySourceTest, StopWhileWaitingForEventsEndsTheCoroutine) {
-  ASSERT_TRUE(source->start());
+  ASSERT_TRUE(source->start({}));
   clock.poll();
   source->stop();
   source->stop();
@@ -249,7 +249,7 @@ TEST_F(DirectorySourceTest, AWatchThatThrowsIsRestartedAndReadsEveryFileAgain) {
   core::loop_supervisor(io.get_executor()).configure(clock, logger, {});
   dir.write("a.yaml", group_spec("one"));
   core::arm_test_faults("directory_watch");
-  ASSERT_TRUE(source->start());
+  ASSERT_TRUE(source->start({}));
   clock.poll();  // the watch throws at its first iteration
   core::arm_test_faults("");
   EXPECT_NE(log_output.str().find("background loop failed; restarting it"), std::string::npos);
@@ -265,7 +265,7 @@ TEST_F(DirectorySourceTest, AWatchThatThrowsIsRestartedAndReadsEveryFileAgain) {
 TEST_F(DirectorySourceTest, AStoppedSourceNeitherStartsNorRescans) {
   dir.write("a.yaml", group_spec("one"));
   source->stop();
-  EXPECT_FALSE(source->start());
+  EXPECT_FALSE(source->start({}));
   source->rescan();
   EXPECT_EQ(store.size(), 0u);
 }
@@ -273,7 +273,7 @@ TEST_F(DirectorySourceTest, AStoppedSourceNeitherStartsNorRescans) {
 TEST_F(DirectorySourceTest, RescanReadsOnlyWhatChanged) {
   dir.write("a.yaml", group_spec("one"));
   dir.write("b.yaml", group_spec("two"));
-  ASSERT_TRUE(source->start());
+  ASSERT_TRUE(source->start({}));
   source->rescan();
   EXPECT_EQ(source->files_read(), 2u);
   dir.write("b.yaml", group_spec("two", "nginx:22"));
@@ -284,7 +284,7 @@ TEST_F(DirectorySourceTest, RescanReadsOnlyWhatChanged) {
 
 TEST_F(DirectorySourceTest, AMissingRootIsAClearError) {
   DirectorySource missing(io.get_executor(), "/nonexistent/specs/", kDebounce, clock, logger, store);
-  auto started = missing.start();
+  auto started = missing.start({});
   ASSERT_FALSE(started);
   EXPECT_EQ(started.error(), "spec directory '/nonexistent/specs' is not a readable directory");
 }
@@ -299,7 +299,7 @@ TEST(DirectorySourceRealClockTest, AnEditIsRead) {
   SpecStore store;
   DirectorySource source(io.get_executor(), dir.path(), 20ms, clock,
                          log::Logger(std::make_shared<log::LogSink>(output), "source"), store);
-  ASSERT_TRUE(source.start());
+  ASSERT_TRUE(source.start({}));
   dir.write("a.yaml", group_spec("one", "nginx:2"));
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   auto image = [&] { return std::get<model::ContainerGroup>(*store.find("ContainerGroup/one")->resource).containers[0].image; };

@@ -1,8 +1,8 @@
-#include "daemon/azure/iso8601.hpp"
+#include "daemon/core/iso8601.hpp"
 
 #include <gtest/gtest.h>
 
-namespace aci::azure {
+namespace aci::core {
 namespace {
 
 using namespace std::chrono_literals;
@@ -37,4 +37,4 @@ TEST(Iso8601Test, AddSecondsRefusesWhatDoesNotFit) {
 }
 
 }  // namespace
-}  // namespace aci::azure
+}  // namespace aci::core

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace aci::azure {
+namespace aci::http {
 
 std::string percent_encode(std::string_view text);
 
@@ -30,4 +30,4 @@ std::string join_url(std::string_view base, std::string_view path);
 // The URL without its query string: what may appear in logs.
 std::string_view without_query(std::string_view url);
 
-}  // namespace aci::azure
+}  // namespace aci::http

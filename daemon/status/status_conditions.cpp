@@ -1,11 +1,11 @@
-#include "daemon/app/status_conditions.hpp"
+#include "daemon/status/status_conditions.hpp"
 
 #include <stdexcept>
 #include <string>
 
-#include "daemon/azure/iso8601.hpp"
+#include "daemon/core/iso8601.hpp"
 
-namespace aci::app {
+namespace aci::status {
 
 using nlohmann::json;
 
@@ -26,7 +26,7 @@ void set_condition(json& status, std::string_view type, std::string_view conditi
     condition = &conditions.back();
   }
   if (condition->value("status", "") != condition_status || !condition->contains("lastTransitionTime")) {
-    (*condition)["lastTransitionTime"] = azure::format_iso8601(now);
+    (*condition)["lastTransitionTime"] = core::format_iso8601(now);
   }
   (*condition)["status"] = std::string(condition_status);
   (*condition)["reason"] = std::string(reason);
@@ -42,4 +42,4 @@ const json* find_condition(const json& status, std::string_view type) {
   return nullptr;
 }
 
-}  // namespace aci::app
+}  // namespace aci::status

@@ -1,10 +1,10 @@
-#include "daemon/azure/url_encoding.hpp"
+#include "daemon/http/url_encoding.hpp"
 
 #include <cctype>
 
 #include "daemon/http/url.hpp"
 
-namespace aci::azure {
+namespace aci::http {
 
 namespace {
 
@@ -77,4 +77,4 @@ std::string join_url(std::string_view base, std::string_view path) {
 
 std::string_view without_query(std::string_view url) { return url.substr(0, url.find('?')); }
 
-}  // namespace aci::azure
+}  // namespace aci::http

@@ -11,7 +11,7 @@
 #include "daemon/core/time_types.hpp"
 #include "daemon/http/response.hpp"
 
-namespace aci::azure {
+namespace aci::http {
 
 // "120" -> 120 s; "Wed, 21 Oct 2015 07:28:00 GMT" -> that instant minus `now` (0 if past).
 // Also accepts the obsolete RFC 850 and asctime date forms.
@@ -23,4 +23,4 @@ std::optional<core::WallTime> parse_http_date(std::string_view value);
 // retry-after-ms, then x-ms-retry-after-ms, then Retry-After.
 std::optional<std::chrono::milliseconds> retry_after_from_headers(const http::Response& response, core::WallTime now);
 
-}  // namespace aci::azure
+}  // namespace aci::http

@@ -1,6 +1,6 @@
-#include "daemon/azure/retry_after.hpp"
+#include "daemon/http/retry_after.hpp"
 
-#include "daemon/azure/iso8601.hpp"
+#include "daemon/core/iso8601.hpp"
 
 #include <array>
 #include <cctype>
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace aci::azure {
+namespace aci::http {
 
 namespace {
 
@@ -58,7 +58,7 @@ std::optional<core::WallTime> make_time(std::int64_t year, int month, std::int64
   const auto s = parse_digits(hms.substr(6, 2));
   if (!h || !mi || !s || *h > 23 || *mi > 59 || *s > 60) return std::nullopt;
   if (day < 1 || day > 31) return std::nullopt;
-  return from_civil(year, month, static_cast<int>(day), static_cast<int>(*h), static_cast<int>(*mi),
+  return core::from_civil(year, month, static_cast<int>(day), static_cast<int>(*h), static_cast<int>(*mi),
                     static_cast<int>(*s));
 }
 
@@ -123,4 +123,4 @@ std::optional<std::chrono::milliseconds> retry_after_from_headers(const http::Re
   return parse_retry_after(text, now);
 }
 
-}  // namespace aci::azure
+}  // namespace aci::http

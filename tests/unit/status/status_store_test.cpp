@@ -1,4 +1,4 @@
-#include "daemon/app/status_store.hpp"
+#include "daemon/status/status_store.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 
 #include "tests/support/child_process.hpp"
 
-namespace aci::app {
+namespace aci::status {
 namespace {
 
 namespace fs = std::filesystem;
@@ -208,4 +208,4 @@ TEST_F(StatusStoreTest, TheStoreMayGoBeforeItsPostedWrite) {
 }
 
 }  // namespace
-}  // namespace aci::app
+}  // namespace aci::status

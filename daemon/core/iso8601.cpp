@@ -1,9 +1,9 @@
-#include "daemon/azure/iso8601.hpp"
+#include "daemon/core/iso8601.hpp"
 
 #include <charconv>
 #include <cstdio>
 
-namespace aci::azure {
+namespace aci::core {
 
 namespace {
 
@@ -131,4 +131,4 @@ std::string format_iso8601(core::WallTime time) {
   return text;
 }
 
-}  // namespace aci::azure
+}  // namespace aci::core

@@ -1,16 +1,16 @@
-#include "daemon/azure/retry_after.hpp"
+#include "daemon/http/retry_after.hpp"
 
 #include <gtest/gtest.h>
 
-#include "daemon/azure/iso8601.hpp"
+#include "daemon/core/iso8601.hpp"
 #include "tests/unit/azure/fake_transport.hpp"
 
-namespace aci::azure {
+namespace aci::http {
 namespace {
 
 using namespace std::chrono_literals;
 
-const core::WallTime kNow = *parse_iso8601("2015-10-21T07:27:00Z");
+const core::WallTime kNow = *core::parse_iso8601("2015-10-21T07:27:00Z");
 
 TEST(RetryAfterTest, ReadsDeltaSeconds) {
   EXPECT_EQ(parse_retry_after("120", kNow), std::chrono::milliseconds(120s));
@@ -50,18 +50,18 @@ TEST(RetryAfterTest, MillisecondHeadersTakePrecedence) {
 }
 
 TEST(Iso8601Test, RoundTripsAndReadsGraphForms) {
-  const auto time = parse_iso8601("2025-07-01T00:00:00Z");
+  const auto time = core::parse_iso8601("2025-07-01T00:00:00Z");
   ASSERT_TRUE(time);
-  EXPECT_EQ(format_iso8601(*time), "2025-07-01T00:00:00Z");
-  EXPECT_EQ(parse_iso8601("2025-07-01T02:00:00+02:00"), time);
-  EXPECT_EQ(parse_iso8601("2025-07-01T00:00:00"), time);
-  const auto fractional = parse_iso8601("2025-07-01T00:00:00.5Z");
+  EXPECT_EQ(core::format_iso8601(*time), "2025-07-01T00:00:00Z");
+  EXPECT_EQ(core::parse_iso8601("2025-07-01T02:00:00+02:00"), time);
+  EXPECT_EQ(core::parse_iso8601("2025-07-01T00:00:00"), time);
+  const auto fractional = core::parse_iso8601("2025-07-01T00:00:00.5Z");
   ASSERT_TRUE(fractional);
   EXPECT_EQ(*fractional - *time, std::chrono::milliseconds(500));
-  EXPECT_FALSE(parse_iso8601("2025-13-01T00:00:00Z"));
-  EXPECT_FALSE(parse_iso8601("yesterday"));
-  EXPECT_EQ(format_iso8601(core::WallTime(std::chrono::seconds(951782400))), "2000-02-29T00:00:00Z");
+  EXPECT_FALSE(core::parse_iso8601("2025-13-01T00:00:00Z"));
+  EXPECT_FALSE(core::parse_iso8601("yesterday"));
+  EXPECT_EQ(core::format_iso8601(core::WallTime(std::chrono::seconds(951782400))), "2000-02-29T00:00:00Z");
 }
 
 }  // namespace
-}  // namespace aci::azure
+}  // namespace aci::http

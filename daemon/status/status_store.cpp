@@ -1,4 +1,4 @@
-#include "daemon/app/status_store.hpp"
+#include "daemon/status/status_store.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,11 +11,11 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "daemon/azure/iso8601.hpp"
+#include "daemon/core/iso8601.hpp"
 #include "daemon/core/expected.hpp"
 #include "daemon/core/utf8.hpp"
 
-namespace aci::app {
+namespace aci::status {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -74,6 +74,7 @@ StatusStore::StatusStore(boost::asio::any_io_executor executor, log::Logger logg
 
 StatusStore::~StatusStore() {
   *alive_ = false;
+  sinks_.clear();  // they may be gone already; files are what must not be lost
   flush();
 }
 
@@ -86,6 +87,19 @@ void StatusStore::update(const std::string& key, const std::function<void(json&)
   // Messages quote Azure and spec files, which may hold any bytes; status is JSON.
   core::make_valid_utf8(status);
   mark_dirty(key);
+}
+
+void StatusStore::seed(const std::string& key, const json& status) {
+  if (!status.is_object() || statuses_.contains(key)) return;
+  auto& seeded = statuses_[key] = status;
+  logger_.sink().redactor().redact_in_place(seeded);
+  core::make_valid_utf8(seeded);
+}
+
+void StatusStore::event(const std::string& key, EventType type, std::string_view reason, std::string_view action,
+                        std::string message) {
+  message = core::to_valid_utf8(logger_.sink().redactor().redact(message));
+  for (auto* sink : sinks_) sink->event(key, type, reason, action, message);
 }
 
 void StatusStore::remove(const std::string& key) {
@@ -135,7 +149,7 @@ std::optional<std::string> StatusStore::file_for(const std::string& key) const {
 }
 
 void StatusStore::mark_dirty(const std::string& key) {
-  if (directory_.empty()) return;
+  if (directory_.empty() && sinks_.empty()) return;
   dirty_.insert(key);
   if (flush_posted_) return;
   flush_posted_ = true;
@@ -148,7 +162,11 @@ void StatusStore::flush() {
   flush_posted_ = false;
   const auto keys = std::move(dirty_);
   dirty_.clear();
-  for (const auto& key : keys) write(key);
+  for (const auto& key : keys) {
+    if (!directory_.empty()) write(key);
+    const auto* status = find(key);
+    for (auto* sink : sinks_) sink->publish(key, status);
+  }
 }
 
 void StatusStore::write(const std::string& key) {
@@ -202,4 +220,4 @@ void StatusStore::load() {
   }
 }
 
-}  // namespace aci::app
+}  // namespace aci::status

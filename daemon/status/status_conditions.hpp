@@ -8,7 +8,7 @@
 
 #include "daemon/core/time_types.hpp"
 
-namespace aci::app {
+namespace aci::status {
 
 // Sets the condition `type` in status["conditions"] (metav1.Condition shape):
 // lastTransitionTime moves to `now` only when `condition_status` ("True", "False" or
@@ -19,4 +19,4 @@ void set_condition(nlohmann::json& status, std::string_view type, std::string_vi
 // The condition `type`, or null.
 const nlohmann::json* find_condition(const nlohmann::json& status, std::string_view type);
 
-}  // namespace aci::app
+}  // namespace aci::status

@@ -10,7 +10,7 @@
 
 #include "daemon/core/time_types.hpp"
 
-namespace aci::azure {
+namespace aci::core {
 
 // UTC civil time to a time point; nullopt when a field is out of range or the instant
 // does not fit a WallTime (nanoseconds since 1970: years 1677 to 2262).
@@ -29,4 +29,4 @@ std::optional<core::WallTime> parse_iso8601(std::string_view text);
 // "2025-07-01T00:00:00Z" (whole seconds, UTC).
 std::string format_iso8601(core::WallTime time);
 
-}  // namespace aci::azure
+}  // namespace aci::core
