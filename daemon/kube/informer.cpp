@@ -127,8 +127,8 @@ boost::asio::awaitable<Expected<std::string, KubeError>> Informer::list() {
     std::string query = "limit=" + std::to_string(kPageSize);
     if (!options_.label_selector.empty()) query += "&labelSelector=" + http::percent_encode(options_.label_selector);
     if (!continue_token.empty()) query += "&continue=" + http::percent_encode(continue_token);
-    auto target = with_query(options_.collection, query);
-    auto page = co_await client_.request(boost::beast::http::verb::get, std::move(target));
+    KubeRequest get{boost::beast::http::verb::get, with_query(options_.collection, query)};
+    auto page = co_await client_.request(std::move(get));
     if (!page) co_return unexpected(std::move(page.error()));
     if (!page->is_object() || !page->contains("items") || !(*page)["items"].is_array())
       co_return unexpected(KubeError{200, "", "the list answer has no items"});
@@ -184,7 +184,8 @@ boost::asio::awaitable<Informer::WatchEnd> Informer::watch(std::string& resource
   std::string query = "watch=1&allowWatchBookmarks=true&timeoutSeconds=" + std::to_string(timeout_seconds) +
                       "&resourceVersion=" + http::percent_encode(resource_version);
   if (!options_.label_selector.empty()) query += "&labelSelector=" + http::percent_encode(options_.label_selector);
-  auto opened = co_await client_.watch(with_query(options_.collection, query));
+  KubeRequest watch{boost::beast::http::verb::get, with_query(options_.collection, query)};
+  auto opened = co_await client_.watch(std::move(watch));
   if (!*running) co_return WatchEnd::closed;
   if (!opened) {
     if (opened.error().expired()) co_return WatchEnd::expired;

@@ -144,10 +144,11 @@ void KubeClient::count(beast::http::verb method, const std::string& code, core::
   if (metrics_ != nullptr) metrics_->request(method_label(method), host_, code, clock_.steady_now() - started);
 }
 
-boost::asio::awaitable<Expected<json, KubeError>> KubeClient::request(beast::http::verb method, std::string target,
-                                                                      std::optional<json> body,
-                                                                      std::string content_type) {
-  const auto text = body ? core::dump_json(*body) : std::string();
+boost::asio::awaitable<Expected<json, KubeError>> KubeClient::request(KubeRequest call) {
+  const auto method = call.method;
+  const auto& target = call.target;
+  const auto text = call.body ? core::dump_json(*call.body) : std::string();
+  const auto& content_type = call.content_type;
   core::Backoff backoff(core::BackoffOptions{.base = std::chrono::milliseconds(200), .cap = std::chrono::seconds(10)},
                         random_);
   bool fresh_token = false;
@@ -162,7 +163,10 @@ boost::asio::awaitable<Expected<json, KubeError>> KubeClient::request(beast::htt
     std::optional<std::chrono::milliseconds> wait;
     if (!response) {
       count(method, "<error>", started);
-      if (response.error().kind == http::ErrorKind::cancelled) co_return unexpected(KubeError{0, "", "cancelled"});
+      if (response.error().kind == http::ErrorKind::cancelled) {
+        KubeError cancelled{0, "", "cancelled"};
+        co_return unexpected(std::move(cancelled));
+      }
       last = KubeError{0, "", core::to_valid_utf8(response.error().message)};
     } else {
       count(method, std::to_string(response->status), started);
@@ -192,9 +196,9 @@ boost::asio::awaitable<Expected<json, KubeError>> KubeClient::request(beast::htt
 }
 
 boost::asio::awaitable<Expected<std::unique_ptr<http::ResponseStream>, KubeError>> KubeClient::watch(
-    std::string target) {
+    KubeRequest call) {
   co_await pace();
-  auto request = make_request(beast::http::verb::get, target, "", "", false);
+  auto request = make_request(beast::http::verb::get, call.target, "", "", false);
   http::RequestOptions request_options;
   request_options.timeout = options_.timeout;  // until the headers; lines have their own deadline
   const auto started = clock_.steady_now();

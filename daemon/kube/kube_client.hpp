@@ -44,6 +44,15 @@ struct KubeError {
 // Reads a Status object (an error body, or a watch ERROR event) into a KubeError.
 KubeError error_from_status(unsigned http_status, const nlohmann::json& status);
 
+// GCC 12 destroys temporaries inside a co_await expression twice: name a request
+// first, then `co_await client.request(std::move(request))`.
+struct KubeRequest {
+  boost::beast::http::verb method = boost::beast::http::verb::get;
+  std::string target{};  // path and query: "/apis/..."
+  std::optional<nlohmann::json> body{};
+  std::string content_type = "application/json";
+};
+
 struct KubeClientOptions {
   double qps = 20;          // client-side limit, as client-go's rest.Config.QPS
   std::uint32_t burst = 30;
@@ -64,15 +73,12 @@ class KubeClient {
   KubeClient(const KubeClient&) = delete;
   KubeClient& operator=(const KubeClient&) = delete;
 
-  // `target` is the path and query ("/apis/..."); `body`, when given, is sent with
-  // `content_type`. Answers the response body (an empty object for an empty one).
-  boost::asio::awaitable<Expected<nlohmann::json, KubeError>> request(
-      boost::beast::http::verb method, std::string target, std::optional<nlohmann::json> body = std::nullopt,
-      std::string content_type = "application/json");
+  // Answers the response body (an empty object for an empty one).
+  boost::asio::awaitable<Expected<nlohmann::json, KubeError>> request(KubeRequest request);
 
   // Opens a watch (`target` carries watch=1); lines are then read from the stream.
   // Not retried: the caller decides between resuming and relisting.
-  boost::asio::awaitable<Expected<std::unique_ptr<http::ResponseStream>, KubeError>> watch(std::string target);
+  boost::asio::awaitable<Expected<std::unique_ptr<http::ResponseStream>, KubeError>> watch(KubeRequest request);
 
   const KubeConfig& config() const noexcept { return config_; }
   // Ends every call in flight (ErrorKind::cancelled) and fails later ones.

@@ -86,7 +86,8 @@ boost::asio::awaitable<void> StatusWriter::write_status(std::string key) {
     auto body = current;
     body["status"] = wanted->second;
     ++status_writes_;
-    auto written = co_await client_.request(http::verb::put, object_path(*ref) + "/status", std::move(body));
+    KubeRequest put{http::verb::put, object_path(*ref) + "/status", std::move(body)};
+    auto written = co_await client_.request(std::move(put));
     if (!*alive) co_return;
     if (written) {
       // Another change may have come while this one was on its way.
@@ -99,7 +100,8 @@ boost::asio::awaitable<void> StatusWriter::write_status(std::string key) {
       logger_.warn("cannot write status", {{"key", key}, {"error", written.error().to_string()}});
       break;
     }
-    auto fresh = co_await client_.request(http::verb::get, object_path(*ref));
+    KubeRequest get{http::verb::get, object_path(*ref)};
+    auto fresh = co_await client_.request(std::move(get));
     if (!*alive) co_return;
     if (!fresh) break;
     current = std::move(*fresh);
@@ -174,10 +176,14 @@ boost::asio::awaitable<void> StatusWriter::send_event(std::string key, json body
   const auto series = series_.find(fold_key);
   if (series == series_.end()) co_return;
   const std::string collection = "/apis/events.k8s.io/v1/namespaces/" + series->second.namespace_ + "/events";
-  const bool folded = body.contains("series");
-  auto sent = folded ? co_await client_.request(http::verb::patch, collection + "/" + series->second.name,
-                                                std::move(body), "application/merge-patch+json")
-                     : co_await client_.request(http::verb::post, collection, std::move(body));
+  KubeRequest send;
+  if (body.contains("series")) {
+    send = KubeRequest{http::verb::patch, collection + "/" + series->second.name, std::move(body),
+                       "application/merge-patch+json"};
+  } else {
+    send = KubeRequest{http::verb::post, collection, std::move(body)};
+  }
+  auto sent = co_await client_.request(std::move(send));
   if (!*alive) co_return;
   if (!sent) logger_.warn("cannot write an event", {{"key", key}, {"error", sent.error().to_string()}});
 }

@@ -189,8 +189,9 @@ boost::asio::awaitable<void> KubernetesSource::set_finalizer(std::string key, bo
     // added meanwhile is never dropped.
     json patch = {{"metadata",
                    {{"finalizers", names}, {"resourceVersion", text(current, "/metadata/resourceVersion")}}}};
-    auto written = co_await client_.request(boost::beast::http::verb::patch, kube::object_path(*ref),
-                                            std::move(patch), "application/merge-patch+json");
+    kube::KubeRequest write{boost::beast::http::verb::patch, kube::object_path(*ref), std::move(patch),
+                            "application/merge-patch+json"};
+    auto written = co_await client_.request(std::move(write));
     if (!*alive) co_return;
     if (written) {
       logger_.info(present ? "finalizer added" : "finalizer removed; the object may go", {{"key", key}});
@@ -203,7 +204,8 @@ boost::asio::awaitable<void> KubernetesSource::set_finalizer(std::string key, bo
       if (!*alive) co_return;
     }
     // A conflict or a failure: read it again.
-    auto fresh = co_await client_.request(boost::beast::http::verb::get, kube::object_path(*ref));
+    kube::KubeRequest read{boost::beast::http::verb::get, kube::object_path(*ref)};
+    auto fresh = co_await client_.request(std::move(read));
     if (!*alive) co_return;
     current = fresh ? std::move(*fresh) : json();
     if (!fresh && fresh.error().not_found()) break;

@@ -66,15 +66,17 @@ class OperatorInstance {
  public:
   // `settings`: extra top-level YAML for the daemon (containerGroups:, owner:, ...);
   // `environment`: extra "NAME=value" entries for the daemon's process.
+  // `specs_section`: the daemon's specs: section, when not the spec directory.
   OperatorInstance(EmulatorInstance& emulator, const TempDir& dir, const std::string& settings,
-                   const std::vector<std::string>& extra_args = {}, std::vector<std::string> environment = {})
+                   const std::vector<std::string>& extra_args = {}, std::vector<std::string> environment = {},
+                   const std::string& specs_section = "")
       : environment_(std::move(environment)) {
     const auto secret_file = dir.write("client-secret", "demo-only-secret");
     specs_ = dir.path() + "/specs";
     std::filesystem::create_directories(specs_);
+    const auto specs = specs_section.empty() ? "specs: {directory: " + specs_ + ", debounce: 100ms}\n" : specs_section;
     config_ = dir.write("operator.yaml", "server: {address: 127.0.0.1, port: 0}\n"
-                                         "log: {level: debug}\n"
-                                         "specs: {directory: " + specs_ + ", debounce: 100ms}\n" + settings +
+                                         "log: {level: debug}\n" + specs + settings +
                                              emulator_azure_config(emulator.port(), emulator.ca_file(), secret_file));
     std::vector<std::string> argv{ACI_OPERATOR_BIN, "run", "--config", config_};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());

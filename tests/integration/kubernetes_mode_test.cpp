@@ -1,0 +1,322 @@
+// Kubernetes mode end to end: a real kube-apiserver and etcd (scripts/dev-cluster.sh,
+// built from their Go modules by scripts/test.sh), the real azure-emulator, the real
+// daemon running with a ServiceAccount token bound to config/kubernetes/rbac.yaml (so
+// the real authorizer proves least privilege), and kubectl as the outside client.
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "tests/integration/operator_fixture.hpp"
+
+namespace aci::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;
+};
+
+CommandResult run(std::vector<std::string> argv, std::chrono::seconds timeout = 60s) {
+  ChildProcess process(std::move(argv));
+  const auto code = process.wait(timeout);
+  // Give the readers a moment to take the last lines.
+  std::this_thread::sleep_for(50ms);
+  return {code.value_or(-1), process.output()};
+}
+
+std::string kube_cache_dir() {
+  const char* cache = std::getenv("XDG_CACHE_HOME");  // NOLINT(concurrency-mt-unsafe): tests read env once
+  const char* home = std::getenv("HOME");             // NOLINT(concurrency-mt-unsafe)
+  const std::string base = cache != nullptr ? cache : std::string(home != nullptr ? home : "/root") + "/.cache";
+  return base + "/aci-operator/kube/v1.37.2";
+}
+
+// One cluster for the whole suite: starting etcd and the API server takes seconds.
+class Cluster {
+ public:
+  explicit Cluster(const TempDir& dir) : kubeconfig_(dir.path() + "/admin.kubeconfig") {
+    process_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{std::string(ACI_SOURCE_DIR) + "/scripts/dev-cluster.sh", "--kubeconfig", kubeconfig_});
+    ready_ = process_->wait_for_line([](const std::string& line) { return line.starts_with("ready: KUBECONFIG="); },
+                                     180s)
+                 .has_value();
+    auto found = run({"/bin/bash", "-c", "source '" + std::string(ACI_SOURCE_DIR) + "/scripts/lib/kube.sh' && aci_kubectl"});
+    kubectl_ = found.output.substr(0, found.output.find('\n'));
+  }
+  ~Cluster() {
+    // SIGTERM: the script stops etcd and the API server it started (SIGKILL would orphan them).
+    process_->signal(SIGTERM);
+    process_->wait(30s);
+  }
+  Cluster(const Cluster&) = delete;
+  Cluster& operator=(const Cluster&) = delete;
+
+  bool ready() const { return ready_; }
+  std::string log() const { return process_->output(); }
+  const std::string& kubeconfig() const { return kubeconfig_; }
+
+  CommandResult kubectl(const std::vector<std::string>& args, std::chrono::seconds timeout = 60s) const {
+    std::vector<std::string> argv{kubectl_, "--kubeconfig", kubeconfig_};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv, timeout);
+  }
+  json get_json(const std::vector<std::string>& args) const {
+    auto all = args;
+    all.insert(all.end(), {"-o", "json"});
+    auto result = kubectl(all);
+    auto body = json::parse(result.output.substr(0, result.output.rfind('}') + 1), nullptr, false);
+    return body.is_object() ? body : json::object();
+  }
+  // Sum of the API server's apiserver_request_total samples whose labels contain every `label`.
+  double requests(const std::vector<std::string>& labels) const {
+    const auto metrics = kubectl({"get", "--raw", "/metrics"}).output;
+    double total = 0;
+    std::istringstream lines(metrics);
+    for (std::string line; std::getline(lines, line);) {
+      if (!line.starts_with("apiserver_request_total{")) continue;
+      bool all = true;
+      for (const auto& label : labels) all = all && line.find(label) != std::string::npos;
+      if (all) total += std::stod(line.substr(line.rfind(' ') + 1));
+    }
+    return total;
+  }
+
+ private:
+  std::string kubeconfig_;
+  std::string kubectl_;
+  std::unique_ptr<ChildProcess> process_;
+  bool ready_ = false;
+};
+
+class KubernetesModeTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!std::filesystem::exists(kube_cache_dir() + "/kube-apiserver")) {
+      missing_ = "no kube-apiserver in " + kube_cache_dir() + ": scripts/test.sh builds it (scripts/lib/kube.sh)";
+      return;
+    }
+    dir_ = new TempDir();
+    cluster_ = new Cluster(*dir_);
+  }
+  static void TearDownTestSuite() {
+    delete cluster_;
+    delete dir_;
+    cluster_ = nullptr;
+    dir_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_TRUE(missing_.empty()) << missing_;
+    ASSERT_TRUE(cluster_->ready()) << cluster_->log();
+    ASSERT_TRUE(emulator_.started()) << emulator_.process().output();
+    const auto crds = cluster_->kubectl({"apply", "-f", std::string(ACI_SOURCE_DIR) + "/crd/"});
+    ASSERT_EQ(crds.exit_code, 0) << crds.output;
+    const auto established = cluster_->kubectl(
+        {"wait", "--for=condition=Established", "--timeout=60s", "crd/containergroups.acioperator.io",
+         "crd/credentialrotations.acioperator.io"});
+    ASSERT_EQ(established.exit_code, 0) << established.output;
+    namespace_ = "t" + std::to_string(++counter_);
+    ASSERT_EQ(cluster_->kubectl({"create", "namespace", namespace_}).exit_code, 0);
+  }
+
+  void TearDown() override {
+    if (operator_) operator_->stop();
+    if (cluster_ != nullptr && cluster_->ready()) {
+      // Objects left with our finalizer would block the namespace forever: release them.
+      for (const auto* kind : {"containergroups", "credentialrotations"}) {
+        const auto list = cluster_->get_json({"-n", namespace_, "get", kind});
+        if (!list.is_object()) continue;
+        for (const auto& item : list.value("items", json::array())) {
+          cluster_->kubectl({"-n", namespace_, "patch", kind, item["metadata"]["name"].get<std::string>(), "--type=merge",
+                             "-p", R"({"metadata":{"finalizers":null}})"});
+        }
+      }
+      cluster_->kubectl({"delete", "namespace", namespace_, "--wait=false"});
+    }
+  }
+
+  // A kubeconfig holding a ServiceAccount token (TokenRequest) bound to
+  // config/kubernetes/rbac.yaml: the daemon has exactly those rights.
+  std::string service_account_kubeconfig() {
+    const auto role = cluster_->kubectl({"apply", "-f", std::string(ACI_SOURCE_DIR) + "/config/kubernetes/rbac.yaml"});
+    EXPECT_EQ(role.exit_code, 0) << role.output;
+    cluster_->kubectl({"-n", namespace_, "create", "serviceaccount", "aci-operator"});
+    cluster_->kubectl({"create", "clusterrolebinding", "aci-operator-" + namespace_, "--clusterrole=aci-operator",
+                       "--serviceaccount=" + namespace_ + ":aci-operator"});
+    auto token = cluster_->kubectl({"-n", namespace_, "create", "token", "aci-operator", "--duration=1h"}).output;
+    token = token.substr(0, token.find('\n'));
+    const auto admin = cluster_->get_json({"config", "view", "--raw"});
+    const auto& cluster = admin["clusters"][0]["cluster"];
+    token_ = token;
+    return dir_->write("sa-" + namespace_ + ".kubeconfig",
+                       "apiVersion: v1\nkind: Config\ncurrent-context: sa\n"
+                       "clusters: [{name: c, cluster: {server: " + cluster["server"].get<std::string>() +
+                           ", certificate-authority-data: " + cluster["certificate-authority-data"].get<std::string>() +
+                           "}}]\n"
+                           "users: [{name: sa, user: {token: " + token + "}}]\n"
+                           "contexts: [{name: sa, context: {cluster: c, user: sa}}]\n");
+  }
+
+  OperatorInstance& start_operator(const std::string& kubeconfig) {
+    const auto specs = "specs: {source: kubernetes}\n"
+                       "kubernetes: {kubeconfig: " + kubeconfig + ", namespaces: [" + namespace_ + "]}\n";
+    operator_ = std::make_unique<OperatorInstance>(
+        emulator_, *dir_, "containerGroups: {resyncPeriod: 2s, instanceViewPeriod: 3s, backoff: {base: 200ms, max: 2s}}\n",
+        std::vector<std::string>{}, std::vector<std::string>{}, specs);
+    EXPECT_TRUE(operator_->start());
+    return *operator_;
+  }
+
+  CommandResult apply(const std::string& yaml) {
+    const auto file = dir_->write("object-" + namespace_ + ".yaml", yaml);
+    return cluster_->kubectl({"-n", namespace_, "apply", "-f", file});
+  }
+
+  json object(const std::string& name, const std::string& kind = "containergroup") {
+    return cluster_->get_json({"-n", namespace_, "get", kind, name});
+  }
+
+  std::string condition(const json& object, const std::string& type) {
+    for (const auto& condition : object.value("status", json::object()).value("conditions", json::array())) {
+      if (condition.value("type", "") == type) return condition.value("status", "");
+    }
+    return "";
+  }
+
+  // The daemon's own requests that the API server refused for lack of rights.
+  int forbidden_in_logs() {
+    int count = 0;
+    for (const auto& line : operator_->process().stderr_lines()) count += line.find("403") != std::string::npos;
+    return count;
+  }
+
+  static inline std::string missing_;
+  static inline TempDir* dir_ = nullptr;
+  static inline Cluster* cluster_ = nullptr;
+  static inline int counter_ = 0;
+  EmulatorInstance emulator_;
+  std::unique_ptr<OperatorInstance> operator_;
+  std::string namespace_;
+  std::string token_;
+};
+
+TEST_F(KubernetesModeTest, ExamplesRunAndFollowEditsAndDeletions) {
+  start_operator(service_account_kubeconfig());
+  const auto applied = cluster_->kubectl({"-n", namespace_, "apply", "-f",
+                                          std::string(ACI_SOURCE_DIR) + "/config/examples/hello-world.yaml"});
+  ASSERT_EQ(applied.exit_code, 0) << applied.output;
+  const auto waited = cluster_->kubectl(
+      {"-n", namespace_, "wait", "--for=condition=Ready", "--timeout=90s", "containergroup/hello-world"}, 100s);
+  ASSERT_EQ(waited.exit_code, 0) << waited.output << operator_->process().output();
+
+  auto hello = object("hello-world");
+  EXPECT_EQ(hello["metadata"]["finalizers"], json::array({"acioperator.io/cleanup"}));
+  EXPECT_EQ(hello["status"].value("observedGeneration", 0), hello["metadata"]["generation"].get<int>());
+  EXPECT_EQ(hello["status"].value("provisioningState", ""), "Succeeded");
+  const auto columns = cluster_->kubectl({"-n", namespace_, "get", "acg"});
+  EXPECT_NE(columns.output.find("READY"), std::string::npos) << columns.output;
+  EXPECT_NE(columns.output.find("hello-world"), std::string::npos) << columns.output;
+  EXPECT_NE(columns.output.find("Running"), std::string::npos) << columns.output;
+
+  // An edit: exactly one PUT, and observedGeneration follows.
+  ASSERT_TRUE(eventually([&] { return request_count(emulator_, "PUT containerGroups") == 1; }, 10s));
+  reset_request_counts(emulator_);
+  const auto patched = cluster_->kubectl({"-n", namespace_, "patch", "containergroup", "hello-world", "--type=json",
+                                          "-p",
+                                          R"([{"op":"replace","path":"/spec/containers/0/image",)"
+                                          R"("value":"myregistry.azurecr.io/aci-helloworld:v2"}])"});
+  ASSERT_EQ(patched.exit_code, 0) << patched.output;
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto now = object("hello-world");
+        return now["metadata"]["generation"] == 2 && now["status"].value("observedGeneration", 0) == 2 &&
+               condition(now, "Ready") == "True";
+      },
+      60s))
+      << object("hello-world").dump(2);
+  EXPECT_EQ(request_count(emulator_, "PUT containerGroups"), 1);
+
+  // Steady state: resyncs (every 2 s) write nothing to Azure and no status.
+  std::this_thread::sleep_for(2s);
+  reset_request_counts(emulator_);
+  const auto status_puts = cluster_->requests({R"(resource="containergroups")", R"(subresource="status")"});
+  std::this_thread::sleep_for(7s);
+  EXPECT_EQ(request_count(emulator_, "PUT containerGroups"), 0);
+  EXPECT_EQ(request_count(emulator_, "DELETE containerGroups"), 0);
+  EXPECT_EQ(cluster_->requests({R"(resource="containergroups")", R"(subresource="status")"}), status_puts);
+
+  // Events: created and updated, from reportingController aci-operator.
+  const auto events = cluster_->get_json({"-n", namespace_, "get", "events.events.k8s.io"});
+  std::set<std::string> reasons;
+  for (const auto& event : events.value("items", json::array())) {
+    if (event.value("reportingController", "") == "aci-operator") reasons.insert(event.value("reason", ""));
+  }
+  EXPECT_TRUE(reasons.contains("Created")) << events.dump(2);
+  EXPECT_TRUE(reasons.contains("Updated")) << events.dump(2);
+
+  // Deletion: one ARM DELETE, then the finalizer goes and the object with it.
+  reset_request_counts(emulator_);
+  const auto deleted =
+      cluster_->kubectl({"-n", namespace_, "delete", "containergroup", "hello-world", "--timeout=60s"}, 70s);
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.output << operator_->process().output();
+  EXPECT_EQ(request_count(emulator_, "DELETE containerGroups"), 1);
+  EXPECT_EQ(emulator_.call("GET", group_path("hello-world"), "", emulator_.bearer("https://management.azure.com/.default"))
+                .status,
+            404u);
+
+  EXPECT_EQ(forbidden_in_logs(), 0) << operator_->process().output();
+  // No secret in what the daemon said, the status or the events.
+  const auto everything = operator_->process().output() + events.dump() + hello.dump();
+  EXPECT_EQ(everything.find(token_), std::string::npos);
+  EXPECT_EQ(everything.find("demo-only-secret"), std::string::npos);
+}
+
+TEST_F(KubernetesModeTest, OrphanPolicyLeavesTheGroupWithoutOurOwnerTag) {
+  start_operator(service_account_kubeconfig());
+  GroupSpec spec("kept");
+  spec.policy = "    deletion: Orphan\n";
+  ASSERT_EQ(apply(spec.yaml()).exit_code, 0);
+  ASSERT_TRUE(eventually([&] { return condition(object("kept"), "Ready") == "True"; }, 60s))
+      << operator_->process().output();
+  reset_request_counts(emulator_);
+  const auto deleted = cluster_->kubectl({"-n", namespace_, "delete", "containergroup", "kept", "--timeout=60s"}, 70s);
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.output;
+  EXPECT_EQ(request_count(emulator_, "DELETE containerGroups"), 0);
+  auto response = emulator_.call("GET", group_path("kept"), "", emulator_.bearer("https://management.azure.com/.default"));
+  ASSERT_EQ(response.status, 200u);
+  const auto group = json::parse(response.body);
+  EXPECT_FALSE(group["tags"].contains("acioperator.io/owner")) << group["tags"].dump();
+  EXPECT_EQ(forbidden_in_logs(), 0) << operator_->process().output();
+}
+
+TEST_F(KubernetesModeTest, AnInvalidObjectIsReportedByNameAndReleasedAtOnce) {
+  start_operator(cluster_->kubeconfig());  // the admin's client certificate
+  GroupSpec spec("bad");
+  spec.cpu = "0";  // the schema allows it; the daemon's model does not
+  const auto applied = apply(spec.yaml());
+  if (applied.exit_code != 0) {
+    // Refused by the API server: the same field is named.
+    EXPECT_NE(applied.output.find("cpu"), std::string::npos) << applied.output;
+    return;
+  }
+  ASSERT_TRUE(eventually([&] { return condition(object("bad"), "Synced") == "False"; }, 30s))
+      << operator_->process().output();
+  const auto message = object("bad")["status"].value("lastError", "");
+  EXPECT_NE(message.find(namespace_ + "/bad: spec.containers[0].resources.cpu"), std::string::npos) << message;
+  EXPECT_EQ(request_count(emulator_, "PUT containerGroups"), 0);
+  const auto deleted = cluster_->kubectl({"-n", namespace_, "delete", "containergroup", "bad", "--timeout=30s"}, 40s);
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.output;
+}
+
+}  // namespace
+}  // namespace aci::testing
