@@ -150,7 +150,7 @@ if $kubernetes; then
   aci_log "kubectl: export KUBECONFIG=$kubeconfig; $kubectl_bin get acg,crot -w   (events: $kubectl_bin get events)"
   aci_log "metrics: http://127.0.0.1:9090/metrics  status: http://127.0.0.1:9090/status  probes: /healthz /readyz"
   aci_log "the pull password rotates every minute: watch 'Current version' change and the groups restart in turn"
-  aci_log "edit a spec with kubectl edit acg hello-world, delete one with kubectl delete (its finalizer runs the deletion policy)"
+  aci_log "edit a spec: kubectl edit acg hello-world (try image aci-helloworld:v2); kubectl delete acg reports runs its deletion policy"
   aci_log "emulator admin: https://127.0.0.1:8443/_emulator/state (CA: .demo/emulator/ca.pem); Ctrl-C stops all three"
 else
   if kill -0 "$daemon_pid" 2>/dev/null; then status_table; fi

@@ -10,8 +10,10 @@
 #   scripts/dev-cluster.sh [--kubeconfig FILE]
 # A test or another script can run it in the background and wait for the line
 #   ready: KUBECONFIG=<file>
-# on stdout; everything else it says goes to stderr. Logs: etcd.log and
-# kube-apiserver.log beside the kubeconfig.
+# on stdout; everything else it says goes to stderr. SIGHUP compacts etcd and restarts
+# the API server (clients must relist after 410 Gone), then prints
+#   restarted: kube-apiserver
+# Logs: etcd.log and kube-apiserver.log beside the kubeconfig.
 set -euo pipefail
 # shellcheck source=scripts/lib/setup.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/setup.sh"
@@ -22,7 +24,7 @@ kubeconfig="$ACI_ROOT/.demo/kubeconfig"
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --kubeconfig) kubeconfig="${2:?--kubeconfig needs a file}"; shift 2 ;;
-    -h|--help) sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) aci_log "unknown argument: $1 (see --help)"; exit 2 ;;
   esac
 done
@@ -101,15 +103,19 @@ aci_log "starting etcd on 127.0.0.1:$etcd_port (log: $log_dir/etcd.log)"
   --initial-cluster "dev=http://127.0.0.1:$peer_port" >"$log_dir/etcd.log" 2>&1 &
 etcd_pid=$!
 
-aci_log "starting kube-apiserver on https://127.0.0.1:$port (log: $log_dir/kube-apiserver.log)"
-"$apiserver" --etcd-servers "http://127.0.0.1:$etcd_port" --cert-dir "$work/cert-dir" \
-  --secure-port "$port" --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --endpoint-reconciler-type none \
-  --tls-cert-file "$pki/serving.crt" --tls-private-key-file "$pki/serving.key" \
-  --client-ca-file "$pki/ca.crt" --authorization-mode RBAC \
-  --service-cluster-ip-range 10.0.0.0/24 --allow-privileged=true --disable-admission-plugins ServiceAccount \
-  --service-account-issuer "https://127.0.0.1:$port/" --service-account-key-file "$pki/sa.pub" \
-  --service-account-signing-key-file "$pki/sa.key" >"$log_dir/kube-apiserver.log" 2>&1 &
-apiserver_pid=$!
+start_apiserver() {
+  aci_log "starting kube-apiserver on https://127.0.0.1:$port (log: $log_dir/kube-apiserver.log)"
+  "$apiserver" --etcd-servers "http://127.0.0.1:$etcd_port" --cert-dir "$work/cert-dir" \
+    --secure-port "$port" --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --endpoint-reconciler-type none \
+    --tls-cert-file "$pki/serving.crt" --tls-private-key-file "$pki/serving.key" \
+    --client-ca-file "$pki/ca.crt" --authorization-mode RBAC \
+    --service-cluster-ip-range 10.0.0.0/24 --allow-privileged=true --disable-admission-plugins ServiceAccount \
+    --service-account-issuer "https://127.0.0.1:$port/" --service-account-key-file "$pki/sa.pub" \
+    --service-account-signing-key-file "$pki/sa.key" >>"$log_dir/kube-apiserver.log" 2>&1 &
+  apiserver_pid=$!
+}
+: >"$log_dir/kube-apiserver.log"
+start_apiserver
 
 b64() { base64 -w0 <"$1"; }
 cat >"$kubeconfig.tmp" <<EOF
@@ -165,9 +171,40 @@ cat "$kubeconfig" >&2
 aci_log "export KUBECONFIG=$kubeconfig   (kubectl: $kubectl); Ctrl-C stops the cluster"
 printf 'ready: KUBECONFIG=%s\n' "$kubeconfig"
 
+# SIGHUP restarts the API server (etcd keeps its data), as clients must survive; a
+# compaction of etcd first (to its current revision) makes every older resourceVersion
+# answer 410 Gone afterwards. Says "restarted: kube-apiserver" on stdout once it serves.
+restart_requested=false
+trap 'restart_requested=true' HUP
+compact_etcd() {
+  local revision
+  revision="$(curl -fsS --max-time 5 -X POST -d '{}' "http://127.0.0.1:$etcd_port/v3/kv/range" |
+    sed -n 's/.*"revision":"\([0-9]*\)".*/\1/p')"
+  [ -n "$revision" ] || { aci_log "cannot read etcd's revision"; return; }
+  curl -fsS --max-time 10 -X POST -d "{\"revision\":\"$revision\",\"physical\":true}" \
+    "http://127.0.0.1:$etcd_port/v3/kv/compaction" >/dev/null && aci_log "etcd compacted to revision $revision"
+}
+
 # Runs until a signal (the traps exit, and the EXIT trap stops both) or until one of
 # the two exits on its own.
 set +e
-wait -n "$etcd_pid" "$apiserver_pid"
+while true; do
+  wait -n "$etcd_pid" "$apiserver_pid"
+  if $restart_requested; then
+    restart_requested=false
+    compact_etcd
+    kill -TERM "$apiserver_pid" 2>/dev/null
+    wait "$apiserver_pid" 2>/dev/null
+    start_apiserver
+    until curl -fsS --max-time 2 --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" \
+      "https://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
+      kill -0 "$apiserver_pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    printf 'restarted: kube-apiserver\n'
+    continue
+  fi
+  break
+done
 aci_log "etcd or kube-apiserver exited on its own; see $log_dir/etcd.log and $log_dir/kube-apiserver.log"
 exit 1

@@ -2,8 +2,8 @@
 // AzureConfig: where Azure is (cloud and every endpoint), who the daemon is
 // (credential), how TLS and TCP reach it (extra CA bundle, connect-to overrides) and
 // how politely it is called (timeouts, retries, ARM throttle, operation polling).
-// read_azure_config() fills it from the `azure:` section of the daemon's YAML, strictly:
-// unknown keys and bad values are errors naming key and line. Secrets are never in the
+// config::read_azure_config() (config/azure_section.hpp) fills it from the `azure:` section
+// of the daemon's YAML, strictly: unknown keys and bad values are errors naming key and line. Secrets are never in the
 // file itself: a client secret comes from clientSecretFile or AZURE_CLIENT_SECRET.
 // docs/azure.md documents every key.
 
@@ -15,7 +15,6 @@
 
 #include "daemon/azure/arm_throttle.hpp"
 #include "daemon/azure/retry_policy.hpp"
-#include "daemon/config/yaml_fields.hpp"
 
 namespace aci::azure {
 
@@ -72,8 +71,6 @@ struct AzureConfig {
   LroConfig lro;
 };
 
-// Reads the mapping under `azure:`. Relative file paths are taken relative to the
-// directory of the configuration file. Errors go to fields' error list.
-void read_azure_config(config::YamlFields fields, AzureConfig& out);
+
 
 }  // namespace aci::azure

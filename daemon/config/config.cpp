@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "daemon/config/azure_section.hpp"
 #include "daemon/core/utf8.hpp"
 
 namespace aci::config {
@@ -112,7 +113,7 @@ Expected<Config, std::vector<FieldError>> parse_config(const std::string& text, 
   read_status(top.map("status"), config.status_directory);
   read_container_groups(top.map("containerGroups"), config.container_groups);
   read_credential_rotations(top.map("credentialRotations"), config.credential_rotations);
-  azure::read_azure_config(top.map("azure"), config.azure);
+  read_azure_config(top.map("azure"), config.azure);
   top.finish();
   if (!errors.empty()) return unexpected(std::move(errors));
   return config;

@@ -46,8 +46,19 @@ Plan plan_container_group(const model::ContainerGroup& group, const nlohmann::js
         return plan;
       }
       break;
-    case model::Ownership::Ours:
+    case model::Ownership::Ours: {
+      // Another object of ours (in another namespace) made it: a conflict, not a fight.
+      // A group tagged with the bare owner (made from a file) may be claimed by an object.
+      const auto tag = model::owner_tag(*actual).value_or("");
+      const auto claim = model::owner_claim(owner, group.metadata);
+      if (tag != owner && tag != claim) {
+        plan.action = PlanAction::conflict;
+        plan.reason = "the group belongs to " + tag.substr(owner.size() + 1) +
+                      (claim == owner ? " (a custom resource)" : ", not to " + claim.substr(owner.size() + 1));
+        return plan;
+      }
       break;
+    }
   }
   plan.differences = model::diff_container_group(desired_body, *actual);
   if (plan.differences.empty()) {

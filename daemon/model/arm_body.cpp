@@ -1,5 +1,6 @@
 #include "daemon/model/arm_body.hpp"
 
+#include "daemon/model/ownership.hpp"
 #include "daemon/model/spec_hash.hpp"
 
 namespace aci::model {
@@ -86,7 +87,7 @@ Expected<nlohmann::json, std::string> build_arm_body(const ContainerGroup& group
   auto body = arm_body_shape(group, [&](const KeyVaultRef& ref) { return nlohmann::json(secrets.at(ref).value); });
   nlohmann::json tags = nlohmann::json::object();
   for (const auto& [name, value] : group.tags) tags[name] = value;
-  tags[std::string(kOwnerTag)] = owner;
+  tags[std::string(kOwnerTag)] = owner_claim(owner, group.metadata);
   tags[std::string(kSpecHashTag)] = *hash;
   tags[std::string(kDeletionPolicyTag)] = std::string(to_string(group.policy.deletion));
   for (const auto& ref : group.secret_refs()) tags[secret_version_tag(ref)] = secrets.at(ref).version;

@@ -28,7 +28,14 @@ std::optional<std::string> owner_tag(const nlohmann::json& group) {
 Ownership ownership_of(const nlohmann::json& group, std::string_view owner) {
   const auto tag = owner_tag(group);
   if (!tag) return Ownership::Unowned;
-  return *tag == owner ? Ownership::Ours : Ownership::Foreign;
+  const bool ours = *tag == owner || (tag->size() > owner.size() && tag->starts_with(owner) && (*tag)[owner.size()] == '/');
+  return ours ? Ownership::Ours : Ownership::Foreign;
+}
+
+std::string owner_claim(std::string_view owner, const ObjectMeta& metadata) {
+  std::string claim(owner);
+  if (!metadata.namespace_.empty()) claim += "/" + metadata.namespace_ + "/" + metadata.name;
+  return claim;
 }
 
 }  // namespace aci::model

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
+#include <set>
 #include <sstream>
 
 #include "tests/integration/operator_fixture.hpp"
@@ -62,6 +62,17 @@ class Cluster {
   Cluster& operator=(const Cluster&) = delete;
 
   bool ready() const { return ready_; }
+  // Compacts etcd and restarts the API server (scripts/dev-cluster.sh on SIGHUP).
+  bool restart_api_server() {
+    const auto restarted = [&] {
+      int count = 0;
+      for (const auto& line : process_->stdout_lines()) count += line == "restarted: kube-apiserver";
+      return count;
+    };
+    const int before = restarted();
+    process_->signal(SIGHUP);
+    return eventually([&] { return restarted() > before; }, 120s);
+  }
   std::string log() const { return process_->output(); }
   const std::string& kubeconfig() const { return kubeconfig_; }
 
@@ -131,18 +142,27 @@ class KubernetesModeTest : public ::testing::Test {
 
   void TearDown() override {
     if (operator_) operator_->stop();
-    if (cluster_ != nullptr && cluster_->ready()) {
+    if (cluster_ == nullptr || !cluster_->ready()) return;
+    auto namespaces = other_namespaces_;
+    namespaces.push_back(namespace_);
+    for (const auto& name : namespaces) {
       // Objects left with our finalizer would block the namespace forever: release them.
       for (const auto* kind : {"containergroups", "credentialrotations"}) {
-        const auto list = cluster_->get_json({"-n", namespace_, "get", kind});
-        if (!list.is_object()) continue;
+        const auto list = cluster_->get_json({"-n", name, "get", kind});
         for (const auto& item : list.value("items", json::array())) {
-          cluster_->kubectl({"-n", namespace_, "patch", kind, item["metadata"]["name"].get<std::string>(), "--type=merge",
+          cluster_->kubectl({"-n", name, "patch", kind, item["metadata"]["name"].get<std::string>(), "--type=merge",
                              "-p", R"({"metadata":{"finalizers":null}})"});
         }
       }
-      cluster_->kubectl({"delete", "namespace", namespace_, "--wait=false"});
+      cluster_->kubectl({"delete", "namespace", name, "--wait=false"});
     }
+  }
+
+  // A second namespace the daemon watches (start_operator after this).
+  std::string add_namespace() {
+    other_namespaces_.push_back(namespace_ + "-" + std::to_string(other_namespaces_.size() + 2));
+    EXPECT_EQ(cluster_->kubectl({"create", "namespace", other_namespaces_.back()}).exit_code, 0);
+    return other_namespaces_.back();
   }
 
   // A kubeconfig holding a ServiceAccount token (TokenRequest) bound to
@@ -167,23 +187,30 @@ class KubernetesModeTest : public ::testing::Test {
                            "contexts: [{name: sa, context: {cluster: c, user: sa}}]\n");
   }
 
-  OperatorInstance& start_operator(const std::string& kubeconfig) {
+  // `many`: a client that may make requests faster, for the tests with hundreds of objects.
+  OperatorInstance& start_operator(const std::string& kubeconfig, bool many = false) {
+    std::string namespaces = namespace_;
+    for (const auto& other : other_namespaces_) namespaces += ", " + other;
     const auto specs = "specs: {source: kubernetes}\n"
-                       "kubernetes: {kubeconfig: " + kubeconfig + ", namespaces: [" + namespace_ + "]}\n";
+                       "kubernetes: {kubeconfig: " + kubeconfig + ", namespaces: [" + namespaces + "]" +
+                       (many ? ", qps: 200, burst: 400" : "") + "}\n";
+    const std::string workers = many ? ", workers: 16" : "";
     operator_ = std::make_unique<OperatorInstance>(
-        emulator_, *dir_, "containerGroups: {resyncPeriod: 2s, instanceViewPeriod: 3s, backoff: {base: 200ms, max: 2s}}\n",
+        emulator_, *dir_,
+        "containerGroups: {resyncPeriod: 2s, instanceViewPeriod: 3s, backoff: {base: 200ms, max: 2s}" + workers + "}\n",
         std::vector<std::string>{}, std::vector<std::string>{}, specs);
     EXPECT_TRUE(operator_->start());
     return *operator_;
   }
 
-  CommandResult apply(const std::string& yaml) {
-    const auto file = dir_->write("object-" + namespace_ + ".yaml", yaml);
-    return cluster_->kubectl({"-n", namespace_, "apply", "-f", file});
+  CommandResult apply(const std::string& yaml, std::string in = "") {
+    if (in.empty()) in = namespace_;
+    const auto file = dir_->write("object-" + in + ".yaml", yaml);
+    return cluster_->kubectl({"-n", in, "apply", "-f", file});
   }
 
-  json object(const std::string& name, const std::string& kind = "containergroup") {
-    return cluster_->get_json({"-n", namespace_, "get", kind, name});
+  json object(const std::string& name, const std::string& kind = "containergroup", std::string in = "") {
+    return cluster_->get_json({"-n", in.empty() ? namespace_ : in, "get", kind, name});
   }
 
   std::string condition(const json& object, const std::string& type) {
@@ -196,7 +223,7 @@ class KubernetesModeTest : public ::testing::Test {
   // The daemon's own requests that the API server refused for lack of rights.
   int forbidden_in_logs() {
     int count = 0;
-    for (const auto& line : operator_->process().stderr_lines()) count += line.find("403") != std::string::npos;
+    for (const auto& line : operator_->process().stderr_lines()) count += line.find("403 Forbidden") != std::string::npos;
     return count;
   }
 
@@ -207,6 +234,7 @@ class KubernetesModeTest : public ::testing::Test {
   EmulatorInstance emulator_;
   std::unique_ptr<OperatorInstance> operator_;
   std::string namespace_;
+  std::vector<std::string> other_namespaces_;
   std::string token_;
 };
 
@@ -281,6 +309,63 @@ TEST_F(KubernetesModeTest, ExamplesRunAndFollowEditsAndDeletions) {
   EXPECT_EQ(everything.find("demo-only-secret"), std::string::npos);
 }
 
+// The value of one sample in the daemon's /metrics, or 0.
+double sample(const std::string& metrics, const std::string& series) {
+  std::istringstream lines(metrics);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with(series + " ")) return std::stod(line.substr(series.size() + 1));
+  }
+  return 0;
+}
+
+TEST_F(KubernetesModeTest, AnApiServerRestartAfterACompactionRelistsWithoutAnAzureWrite) {
+  start_operator(service_account_kubeconfig());
+  ASSERT_EQ(apply(GroupSpec("steady").yaml()).exit_code, 0);
+  ASSERT_TRUE(eventually([&] { return condition(object("steady"), "Ready") == "True"; }, 60s))
+      << operator_->process().output();
+  std::this_thread::sleep_for(1s);
+  reset_request_counts(emulator_);
+  const std::string expired = R"(aci_operator_watch_restarts_total{kind="ContainerGroup",reason="expired"})";
+  const auto expired_before = sample(operator_->metrics(), expired);
+
+  ASSERT_TRUE(cluster_->restart_api_server()) << cluster_->log();
+  // The watch resumes from a version the new API server no longer has: 410, then a
+  // relist that finds nothing changed.
+  ASSERT_TRUE(eventually([&] { return sample(operator_->metrics(), expired) > expired_before; }, 60s))
+      << operator_->metrics();
+  std::this_thread::sleep_for(3s);  // a resync or two
+  EXPECT_EQ(request_count(emulator_, "PUT containerGroups"), 0);
+  EXPECT_EQ(request_count(emulator_, "DELETE containerGroups"), 0);
+  EXPECT_EQ(request_count(emulator_, "PATCH containerGroups"), 0);
+
+  // And the new watch sees the next edit.
+  const auto patched = cluster_->kubectl({"-n", namespace_, "patch", "containergroup", "steady", "--type=json", "-p",
+                                          R"([{"op":"replace","path":"/spec/containers/0/image",)"
+                                          R"("value":"myregistry.azurecr.io/aci-helloworld:v2"}])"});
+  ASSERT_EQ(patched.exit_code, 0) << patched.output;
+  EXPECT_TRUE(eventually([&] { return request_count(emulator_, "PUT containerGroups") == 1; }, 30s))
+      << operator_->process().output();
+  // No Forbidden check here: a restarting API server answers 403 until its RBAC cache has loaded.
+}
+
+TEST_F(KubernetesModeTest, TheSameGroupFromTwoNamespacesIsAConflictNotAFight) {
+  const auto other = add_namespace();
+  start_operator(service_account_kubeconfig());
+  ASSERT_EQ(apply(GroupSpec("shared").yaml()).exit_code, 0);
+  ASSERT_TRUE(eventually([&] { return condition(object("shared"), "Ready") == "True"; }, 60s))
+      << operator_->process().output();
+  GroupSpec second("shared");
+  second.image = "myregistry.azurecr.io/aci-helloworld:v2";
+  ASSERT_EQ(apply(second.yaml(), other).exit_code, 0);
+  ASSERT_TRUE(eventually([&] { return condition(object("shared", "containergroup", other), "Synced") == "False"; }, 30s))
+      << operator_->process().output();
+  const auto message = object("shared", "containergroup", other)["status"].value("lastError", "");
+  EXPECT_NE(message.find("belongs to " + namespace_ + "/shared"), std::string::npos) << message;
+  std::this_thread::sleep_for(3s);  // resyncs: still no fight
+  EXPECT_EQ(request_count(emulator_, "PUT containerGroups"), 1);
+  EXPECT_EQ(condition(object("shared"), "Ready"), "True");
+}
+
 TEST_F(KubernetesModeTest, OrphanPolicyLeavesTheGroupWithoutOurOwnerTag) {
   start_operator(service_account_kubeconfig());
   GroupSpec spec("kept");
@@ -316,6 +401,79 @@ TEST_F(KubernetesModeTest, AnInvalidObjectIsReportedByNameAndReleasedAtOnce) {
   EXPECT_EQ(request_count(emulator_, "PUT containerGroups"), 0);
   const auto deleted = cluster_->kubectl({"-n", namespace_, "delete", "containergroup", "bad", "--timeout=30s"}, 40s);
   EXPECT_EQ(deleted.exit_code, 0) << deleted.output;
+}
+
+TEST_F(KubernetesModeTest, TwoHundredObjectsInSteadyStateCostNoWrites) {
+  start_operator(service_account_kubeconfig(), true);
+  std::string all;
+  for (int i = 0; i < 200; ++i) {
+    char name[16];
+    std::snprintf(name, sizeof name, "g%03d", i);
+    all += GroupSpec(name).yaml() + "---\n";
+  }
+  ASSERT_EQ(apply(all).exit_code, 0);
+  const auto ready_count = [&] {
+    std::this_thread::sleep_for(1s);  // listing 200 objects with kubectl is not cheap
+    int ready = 0;
+    for (const auto& item : cluster_->get_json({"-n", namespace_, "get", "containergroups"}).value("items", json::array()))
+      ready += condition(item, "Ready") == "True";
+    return ready;
+  };
+  ASSERT_TRUE(eventually([&] { return ready_count() == 200; }, 240s)) << ready_count() << " ready";
+  EXPECT_EQ(request_count(emulator_, "PUT containerGroups"), 200);  // one create each, nothing more
+
+  // Let the last status writes land, then watch three resyncs (every 2 s) and the
+  // instance-view polls: no Azure write and no status write.
+  std::this_thread::sleep_for(3s);
+  reset_request_counts(emulator_);
+  const auto status_writes = cluster_->requests({R"(resource="containergroups")", R"(subresource="status")"});
+  std::this_thread::sleep_for(6s);
+  EXPECT_EQ(request_count(emulator_, "PUT containerGroups"), 0);
+  EXPECT_EQ(request_count(emulator_, "PATCH containerGroups"), 0);
+  EXPECT_EQ(request_count(emulator_, "DELETE containerGroups"), 0);
+  EXPECT_GT(request_count(emulator_, "GET containerGroups (list)"), 0);  // the resyncs did run
+  EXPECT_EQ(cluster_->requests({R"(resource="containergroups")", R"(subresource="status")"}), status_writes);
+  EXPECT_EQ(forbidden_in_logs(), 0);
+}
+
+TEST_F(KubernetesModeTest, ACredentialRotationResourceRotatesAndSaysSoInEvents) {
+  start_operator(service_account_kubeconfig());
+  const auto rotation = cluster_->kubectl(
+      {"-n", namespace_, "apply", "-f", std::string(ACI_SOURCE_DIR) + "/config/examples/myregistry-pull-rotation.yaml"});
+  ASSERT_EQ(rotation.exit_code, 0) << rotation.output;
+  ASSERT_EQ(apply(GroupSpec("puller").yaml()).exit_code, 0);
+  ASSERT_TRUE(eventually([&] { return condition(object("puller"), "Ready") == "True"; }, 60s))
+      << operator_->process().output();
+
+  const auto requested =
+      plain_http("POST", "127.0.0.1", operator_->port(), "/rotations/" + namespace_ + "/myregistry-pull");
+  ASSERT_EQ(requested.status, 202u) << requested.body;
+  std::set<std::string> reasons;
+  json events;
+  ASSERT_TRUE(eventually(
+      [&] {
+        events = cluster_->get_json({"-n", namespace_, "get", "events.events.k8s.io"});
+        reasons.clear();
+        for (const auto& event : events.value("items", json::array())) {
+          if (event["regarding"].value("name", "") == "myregistry-pull") reasons.insert(event.value("reason", ""));
+        }
+        return reasons.contains("RotationSucceeded");
+      },
+      90s))
+      << events.dump(2) << operator_->process().output();
+  EXPECT_TRUE(reasons.contains("RotationStarted"));
+  const auto rotated = object("myregistry-pull", "credentialrotation");
+  EXPECT_FALSE(rotated["status"].value("currentSecretVersion", "").empty()) << rotated.dump(2);
+  EXPECT_EQ(rotated["status"].value("observedGeneration", 0), 1) << rotated.dump(2);
+
+  // The new password is nowhere the daemon writes.
+  auto secret = emulator_.call("GET", "/keyvault/mykeyvault/secrets/myregistry-pull-pwd?api-version=7.5", "",
+                               emulator_.bearer("https://vault.azure.net/.default"));
+  const auto password = json::parse(secret.body).value("value", "");
+  ASSERT_FALSE(password.empty());
+  const auto written = operator_->process().output() + events.dump() + rotated.dump() + object("puller").dump();
+  EXPECT_EQ(written.find(password), std::string::npos);
+  EXPECT_EQ(forbidden_in_logs(), 0);
 }
 
 }  // namespace

@@ -79,6 +79,25 @@ TEST_F(ContainerGroupPlanTest, AForeignOwnerIsAConflictAndUnownedNeedsAdopt) {
   EXPECT_EQ(plan(&actual).action, PlanAction::update);
 }
 
+TEST_F(ContainerGroupPlanTest, TheSameGroupFromTwoNamespacesIsAConflictNotAFight) {
+  group_.metadata.namespace_ = "team-a";
+  desired_ = *model::build_arm_body(group_, hello_secrets(), kOwner);
+  EXPECT_EQ(desired_["tags"]["acioperator.io/owner"], std::string(kOwner) + "/team-a/" + group_.metadata.name);
+  auto actual = as_returned();
+  EXPECT_EQ(plan(&actual).action, PlanAction::none);
+
+  // Made by the object of the same name in team-b.
+  actual["tags"]["acioperator.io/owner"] = std::string(kOwner) + "/team-b/" + group_.metadata.name;
+  const auto other = plan(&actual);
+  EXPECT_EQ(other.action, PlanAction::conflict);
+  EXPECT_EQ(other.reason, "the group belongs to team-b/" + group_.metadata.name + ", not to team-a/" +
+                              group_.metadata.name);
+
+  // Made from a file (the bare owner): the object takes it over with a tag patch.
+  actual["tags"]["acioperator.io/owner"] = kOwner;
+  EXPECT_EQ(plan(&actual).action, PlanAction::patch_tags);
+}
+
 TEST_F(ContainerGroupPlanTest, NoSecretValueInTheDifferences) {
   auto actual = as_returned();
   actual["properties"]["imageRegistryCredentials"][0]["username"] = "someone";

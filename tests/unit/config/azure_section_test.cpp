@@ -1,4 +1,4 @@
-#include "daemon/azure/azure_config.hpp"
+#include "daemon/config/azure_section.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,7 +16,7 @@ Parsed parse(const std::string& yaml, const std::string& file = "/etc/aci/config
   Parsed out;
   const auto root = YAML::Load(yaml);
   config::YamlFields top(root, "", file, out.errors);
-  read_azure_config(top.map("azure"), out.config);
+  config::read_azure_config(top.map("azure"), out.config);
   top.finish();
   return out;
 }
