@@ -15,7 +15,7 @@ double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 }  // namespace
 
 Controller::Controller(const boost::asio::any_io_executor& executor, const Clock& clock,
-                       Reconciler& reconciler, metrics::ControllerMetrics& metrics, log::Logger logger,
+                       Reconciler& reconciler, ControllerSeriesSource& metrics, log::Logger logger,
                        ControllerOptions options)
     : executor_(executor),
       clock_(clock),

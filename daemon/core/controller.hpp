@@ -18,12 +18,12 @@
 #include <vector>
 
 #include "daemon/core/clock.hpp"
+#include "daemon/core/controller_series.hpp"
 #include "daemon/core/log.hpp"
 #include "daemon/core/loop_supervisor.hpp"
 #include "daemon/core/rate_limiter.hpp"
 #include "daemon/core/reconciler.hpp"
 #include "daemon/core/work_queue.hpp"
-#include "daemon/metrics/controller_metrics.hpp"
 
 namespace aci::core {
 
@@ -45,7 +45,7 @@ class Controller {
   // The clock, reconciler and metrics must outlive the controller. The controller's
   // series are created at zero here, so they are exported before the first reconcile.
   Controller(const boost::asio::any_io_executor& executor, const Clock& clock, Reconciler& reconciler,
-             metrics::ControllerMetrics& metrics, log::Logger logger, ControllerOptions options);
+             ControllerSeriesSource& metrics, log::Logger logger, ControllerOptions options);
   // Destroy only after stop() returned true, or once the io_context will never run
   // again: workers still in a reconcile would otherwise resume into freed memory.
   ~Controller();
@@ -89,7 +89,7 @@ class Controller {
   Reconciler& reconciler_;
   log::Logger logger_;
   ControllerOptions options_;
-  metrics::ReconcileSeries metrics_;
+  ReconcileSeries metrics_;
   WorkQueue queue_;
 
   bool started_ = false;

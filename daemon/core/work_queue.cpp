@@ -32,7 +32,7 @@ struct Scheduled {
 
 struct WorkQueue::State {
   State(boost::asio::any_io_executor ex, const Clock& c, RateLimiterPtr limiter,
-        std::optional<metrics::WorkQueueSeries> series)
+        std::optional<WorkQueueSeries> series)
       : executor(std::move(ex)), clock(c), rate_limiter(std::move(limiter)), metrics(series), ready_signal(executor) {
     // A timer that never expires on its own is our condition variable: getters wait
     // on it and cancel_one() wakes exactly one of them.
@@ -42,7 +42,7 @@ struct WorkQueue::State {
   boost::asio::any_io_executor executor;
   const Clock& clock;
   RateLimiterPtr rate_limiter;
-  std::optional<metrics::WorkQueueSeries> metrics;
+  std::optional<WorkQueueSeries> metrics;
 
   std::deque<std::string> queue;
   std::unordered_set<std::string> dirty;
@@ -113,7 +113,7 @@ boost::asio::awaitable<void> delay_loop(std::shared_ptr<WorkQueue::State> s) {
 }  // namespace
 
 WorkQueue::WorkQueue(boost::asio::any_io_executor executor, const Clock& clock, RateLimiterPtr rate_limiter,
-                     std::optional<metrics::WorkQueueSeries> metrics)
+                     std::optional<WorkQueueSeries> metrics)
     : state_(std::make_shared<State>(std::move(executor), clock, std::move(rate_limiter), metrics)) {}
 
 WorkQueue::~WorkQueue() { shutdown(); }

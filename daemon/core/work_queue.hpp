@@ -17,9 +17,9 @@
 #include <string>
 
 #include "daemon/core/clock.hpp"
+#include "daemon/core/controller_series.hpp"
 #include "daemon/core/loop_supervisor.hpp"
 #include "daemon/core/rate_limiter.hpp"
-#include "daemon/metrics/controller_metrics.hpp"
 
 namespace aci::core {
 
@@ -28,7 +28,7 @@ class WorkQueue {
   // `metrics` may be null (no metrics); otherwise its series must outlive the queue.
   // The clock must outlive the queue and its coroutines.
   WorkQueue(boost::asio::any_io_executor executor, const Clock& clock, RateLimiterPtr rate_limiter,
-            std::optional<metrics::WorkQueueSeries> metrics = std::nullopt);
+            std::optional<WorkQueueSeries> metrics = std::nullopt);
   ~WorkQueue();
   WorkQueue(const WorkQueue&) = delete;
   WorkQueue& operator=(const WorkQueue&) = delete;

@@ -14,45 +14,22 @@
 
 #include <string>
 
+#include "daemon/core/controller_series.hpp"
+
 namespace aci::metrics {
 
-// The series of one work queue. Labels: name and controller, both the controller's
-// name (current controller-runtime sets both; older dashboards select on name).
-struct WorkQueueSeries {
-  prometheus::Gauge* depth = nullptr;
-  prometheus::Counter* adds = nullptr;
-  prometheus::Counter* retries = nullptr;
-  prometheus::Histogram* queue_duration = nullptr;
-  prometheus::Histogram* work_duration = nullptr;
-  prometheus::Gauge* unfinished_work = nullptr;
-  prometheus::Gauge* longest_running_processor = nullptr;
-};
+using WorkQueueSeries = core::WorkQueueSeries;
+using ReconcileSeries = core::ReconcileSeries;
 
-// The series of one controller's reconcile loop. Label: controller.
-struct ReconcileSeries {
-  // controller_runtime_reconcile_total{result=...}
-  prometheus::Counter* success = nullptr;
-  prometheus::Counter* error = nullptr;
-  prometheus::Counter* requeue = nullptr;
-  prometheus::Counter* requeue_after = nullptr;
-  prometheus::Counter* errors = nullptr;
-  prometheus::Counter* terminal_errors = nullptr;
-  prometheus::Counter* panics = nullptr;  // reconciles that threw: our equivalent of a Go panic
-  prometheus::Counter* deadline_exceeded = nullptr;
-  prometheus::Histogram* time = nullptr;
-  prometheus::Gauge* active_workers = nullptr;
-  prometheus::Gauge* max_concurrent = nullptr;
-};
-
-class ControllerMetrics {
+class ControllerMetrics final : public core::ControllerSeriesSource {
  public:
   explicit ControllerMetrics(prometheus::Registry& registry);
   ControllerMetrics(const ControllerMetrics&) = delete;
   ControllerMetrics& operator=(const ControllerMetrics&) = delete;
 
   // Asking twice for the same name returns the same series.
-  WorkQueueSeries work_queue(const std::string& name);
-  ReconcileSeries reconcile(const std::string& controller);
+  WorkQueueSeries work_queue(const std::string& name) override;
+  ReconcileSeries reconcile(const std::string& controller) override;
 
  private:
   prometheus::Family<prometheus::Counter>& reconcile_total_;
