@@ -231,7 +231,8 @@ class KubernetesModeTest : public ::testing::Test {
   static inline TempDir* dir_ = nullptr;
   static inline Cluster* cluster_ = nullptr;
   static inline int counter_ = 0;
-  EmulatorInstance emulator_;
+  // Short deployments: the tests wait for hundreds of groups to run.
+  EmulatorInstance emulator_{{"--provisioning-duration", "500ms"}};
   std::unique_ptr<OperatorInstance> operator_;
   std::string namespace_;
   std::vector<std::string> other_namespaces_;
