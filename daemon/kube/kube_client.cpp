@@ -48,8 +48,9 @@ KubeError error_from_status(unsigned http_status, const json& status) {
   KubeError error;
   error.status = http_status;
   if (status.is_object()) {
-    if (const auto code = status.find("code"); http_status == 0 && code != status.end() && code->is_number_unsigned())
-      error.status = code->get<unsigned>();
+    if (const auto code = status.find("code"); http_status == 0 && code != status.end() && code->is_number_integer() &&
+                                               code->get<std::int64_t>() > 0 && code->get<std::int64_t>() < 1000)
+      error.status = static_cast<unsigned>(code->get<std::int64_t>());
     if (const auto reason = status.find("reason"); reason != status.end() && reason->is_string())
       error.reason = core::to_valid_utf8(reason->get<std::string>());
     if (const auto message = status.find("message"); message != status.end() && message->is_string())
