@@ -75,6 +75,11 @@ class Cluster {
   }
   std::string log() const { return process_->output(); }
   const std::string& kubeconfig() const { return kubeconfig_; }
+  // "127.0.0.1:port" of the API server.
+  std::string host() const {
+    const auto server = get_json({"config", "view", "--raw"})["clusters"][0]["cluster"].value("server", "");
+    return server.substr(server.find("//") + 2);
+  }
 
   CommandResult kubectl(const std::vector<std::string>& args, std::chrono::seconds timeout = 60s) const {
     std::vector<std::string> argv{kubectl_, "--kubeconfig", kubeconfig_};
@@ -239,14 +244,41 @@ class KubernetesModeTest : public ::testing::Test {
   std::string token_;
 };
 
+// The value of one sample in the daemon's /metrics, or 0.
+double sample(const std::string& metrics, const std::string& series) {
+  std::istringstream lines(metrics);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with(series + " ")) return std::stod(line.substr(series.size() + 1));
+  }
+  return 0;
+}
+
 TEST_F(KubernetesModeTest, ExamplesRunAndFollowEditsAndDeletions) {
+  // The examples' own namespaces: default, and jobs for queue-worker.json.
+  other_namespaces_.push_back(namespace_);
+  other_namespaces_.emplace_back("jobs");
+  namespace_ = "default";
+  ASSERT_EQ(cluster_->kubectl({"create", "namespace", "jobs"}).exit_code, 0);
   start_operator(service_account_kubeconfig());
-  const auto applied = cluster_->kubectl({"-n", namespace_, "apply", "-f",
-                                          std::string(ACI_SOURCE_DIR) + "/config/examples/hello-world.yaml"});
+  const auto applied = cluster_->kubectl({"apply", "-f", std::string(ACI_SOURCE_DIR) + "/config/examples/"});
   ASSERT_EQ(applied.exit_code, 0) << applied.output;
   const auto waited = cluster_->kubectl(
       {"-n", namespace_, "wait", "--for=condition=Ready", "--timeout=90s", "containergroup/hello-world"}, 100s);
   ASSERT_EQ(waited.exit_code, 0) << waited.output << operator_->process().output();
+  // Every example group runs, but queue-worker, which is DetectOnly: it reports the
+  // missing group as drift and never creates it.
+  EXPECT_TRUE(eventually(
+      [&] {
+        int ready = 0;
+        int detected = 0;
+        for (const auto& item : cluster_->get_json({"get", "containergroups", "-A"}).value("items", json::array())) {
+          ready += condition(item, "Ready") == "True";
+          detected += item["metadata"]["name"] == "queue-worker" && condition(item, "Synced") == "False";
+        }
+        return ready == 4 && detected == 1;
+      },
+      90s))
+      << cluster_->kubectl({"get", "acg", "-A"}).output << operator_->process().output();
 
   auto hello = object("hello-world");
   EXPECT_EQ(hello["metadata"]["finalizers"], json::array({"acioperator.io/cleanup"}));
@@ -258,7 +290,7 @@ TEST_F(KubernetesModeTest, ExamplesRunAndFollowEditsAndDeletions) {
   EXPECT_NE(columns.output.find("Running"), std::string::npos) << columns.output;
 
   // An edit: exactly one PUT, and observedGeneration follows.
-  ASSERT_TRUE(eventually([&] { return request_count(emulator_, "PUT containerGroups") == 1; }, 10s));
+  EXPECT_EQ(request_count(emulator_, "PUT containerGroups"), 4);  // one create each
   reset_request_counts(emulator_);
   const auto patched = cluster_->kubectl({"-n", namespace_, "patch", "containergroup", "hello-world", "--type=json",
                                           "-p",
@@ -304,19 +336,15 @@ TEST_F(KubernetesModeTest, ExamplesRunAndFollowEditsAndDeletions) {
             404u);
 
   EXPECT_EQ(forbidden_in_logs(), 0) << operator_->process().output();
+  // client-go's request metrics, by code.
+  EXPECT_GT(sample(operator_->metrics(), R"(rest_client_requests_total{code="200",host=")" +
+                                             cluster_->host() + R"(",method="PATCH"})"),
+            0)
+      << operator_->metrics();
   // No secret in what the daemon said, the status or the events.
   const auto everything = operator_->process().output() + events.dump() + hello.dump();
   EXPECT_EQ(everything.find(token_), std::string::npos);
   EXPECT_EQ(everything.find("demo-only-secret"), std::string::npos);
-}
-
-// The value of one sample in the daemon's /metrics, or 0.
-double sample(const std::string& metrics, const std::string& series) {
-  std::istringstream lines(metrics);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.starts_with(series + " ")) return std::stod(line.substr(series.size() + 1));
-  }
-  return 0;
 }
 
 TEST_F(KubernetesModeTest, AnApiServerRestartAfterACompactionRelistsWithoutAnAzureWrite) {
@@ -330,6 +358,7 @@ TEST_F(KubernetesModeTest, AnApiServerRestartAfterACompactionRelistsWithoutAnAzu
   const auto expired_before = sample(operator_->metrics(), expired);
 
   ASSERT_TRUE(cluster_->restart_api_server()) << cluster_->log();
+  EXPECT_NE(cluster_->log().find("etcd compacted to revision"), std::string::npos) << cluster_->log();
   // The watch resumes from a version the new API server no longer has: 410, then a
   // relist that finds nothing changed.
   ASSERT_TRUE(eventually([&] { return sample(operator_->metrics(), expired) > expired_before; }, 60s))
@@ -387,21 +416,46 @@ TEST_F(KubernetesModeTest, OrphanPolicyLeavesTheGroupWithoutOurOwnerTag) {
 
 TEST_F(KubernetesModeTest, AnInvalidObjectIsReportedByNameAndReleasedAtOnce) {
   start_operator(cluster_->kubeconfig());  // the admin's client certificate
-  GroupSpec spec("bad");
-  spec.cpu = "0";  // the schema allows it; the daemon's model does not
-  const auto applied = apply(spec.yaml());
-  if (applied.exit_code != 0) {
-    // Refused by the API server: the same field is named.
-    EXPECT_NE(applied.output.find("cpu"), std::string::npos) << applied.output;
-    return;
-  }
+  // The schema cannot say that two containers expose one port; the daemon can.
+  const auto applied = apply("apiVersion: acioperator.io/v1alpha1\nkind: ContainerGroup\nmetadata: {name: bad}\n"
+                             "spec:\n  azure: {subscriptionId: " + kDemoSubscription +
+                             ", resourceGroup: demo-rg, location: westeurope}\n"
+                             "  containers:\n"
+                             "    - {name: web, image: nginx, resources: {cpu: 1}, ports: [{port: 80}]}\n"
+                             "    - {name: api, image: api, resources: {cpu: 1}, ports: [{port: 80}]}\n");
+  ASSERT_EQ(applied.exit_code, 0) << applied.output;
   ASSERT_TRUE(eventually([&] { return condition(object("bad"), "Synced") == "False"; }, 30s))
       << operator_->process().output();
   const auto message = object("bad")["status"].value("lastError", "");
-  EXPECT_NE(message.find(namespace_ + "/bad: spec.containers[0].resources.cpu"), std::string::npos) << message;
-  EXPECT_EQ(request_count(emulator_, "PUT containerGroups"), 0);
+  EXPECT_NE(message.find(namespace_ + "/bad: spec.containers[1].ports[0].port"), std::string::npos) << message;
+  // It never reached Azure, so its deletion needs nothing there.
   const auto deleted = cluster_->kubectl({"-n", namespace_, "delete", "containergroup", "bad", "--timeout=30s"}, 40s);
   EXPECT_EQ(deleted.exit_code, 0) << deleted.output;
+  EXPECT_EQ(request_count(emulator_, "PUT containerGroups"), 0);
+  EXPECT_EQ(request_count(emulator_, "DELETE containerGroups"), 0);
+}
+
+TEST_F(KubernetesModeTest, EveryNamespaceButOnlyWhatTheLabelSelectorSelects) {
+  const auto other = add_namespace();
+  const auto kubeconfig = service_account_kubeconfig();
+  const auto specs = "specs: {source: kubernetes}\nkubernetes: {kubeconfig: " + kubeconfig +
+                     ", labelSelector: shard=a}\n";
+  operator_ = std::make_unique<OperatorInstance>(emulator_, *dir_, "containerGroups: {resyncPeriod: 2s}\n",
+                                                 std::vector<std::string>{}, std::vector<std::string>{}, specs);
+  ASSERT_TRUE(operator_->start());
+  const auto labeled = [](std::string name, const std::string& shard) {
+    auto yaml = GroupSpec(std::move(name)).yaml();
+    return yaml.insert(yaml.find("spec:\n"), "  labels: {shard: " + shard + "}\n");
+  };
+  ASSERT_EQ(apply(labeled("mine", "a")).exit_code, 0);
+  ASSERT_EQ(apply(labeled("also-mine", "a"), other).exit_code, 0);
+  ASSERT_EQ(apply(labeled("not-mine", "b")).exit_code, 0);
+  EXPECT_TRUE(eventually([&] { return condition(object("mine"), "Ready") == "True"; }, 60s));
+  EXPECT_TRUE(eventually([&] { return condition(object("also-mine", "containergroup", other), "Ready") == "True"; }, 60s));
+  const auto untouched = object("not-mine");
+  EXPECT_FALSE(untouched["metadata"].contains("finalizers")) << untouched.dump(2);
+  EXPECT_FALSE(untouched.contains("status")) << untouched.dump(2);
+  EXPECT_EQ(request_count(emulator_, "PUT containerGroups"), 2);
 }
 
 TEST_F(KubernetesModeTest, TwoHundredObjectsInSteadyStateCostNoWrites) {
