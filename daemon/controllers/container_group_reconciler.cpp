@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "daemon/core/iso8601.hpp"
+#include "daemon/core/json_text.hpp"
 #include "daemon/model/arm_body.hpp"
 #include "daemon/model/ownership.hpp"
 #include "daemon/model/resource_parser.hpp"
@@ -22,14 +23,8 @@ azure::ContainerGroupRef ref_of(const model::AzureTarget& target) {
   return {target.subscription_id, target.resource_group, target.name};
 }
 
-std::string text_at(const nlohmann::json& value, const nlohmann::json::json_pointer& pointer) {
-  if (!value.contains(pointer)) return "";
-  const auto& found = value.at(pointer);
-  return found.is_string() ? found.get<std::string>() : "";
-}
-
 std::string provisioning_state(const nlohmann::json& group) {
-  return text_at(group, nlohmann::json::json_pointer("/properties/provisioningState"));
+  return core::text_at(group, "/properties/provisioningState");
 }
 
 // The tags a group keeps when we let go of it (Orphan): everything but ours.
@@ -343,9 +338,9 @@ void ContainerGroupReconciler::record_synced(const std::string& key, const model
     status["kind"] = model::kContainerGroupKind;
     status["name"] = group.metadata.name;
     status["resourceId"] = group.azure.resource_id();
-    status["fqdn"] = text_at(actual, nlohmann::json::json_pointer("/properties/ipAddress/fqdn"));
-    status["ipAddress"] = text_at(actual, nlohmann::json::json_pointer("/properties/ipAddress/ip"));
-    status["specHash"] = text_at(actual, nlohmann::json::json_pointer("/tags/acioperator.io~1spec-hash"));
+    status["fqdn"] = core::text_at(actual, "/properties/ipAddress/fqdn");
+    status["ipAddress"] = core::text_at(actual, "/properties/ipAddress/ip");
+    status["specHash"] = core::text_at(actual, "/tags/acioperator.io~1spec-hash");
     status["secretVersions"] = deployed_[key] = model::secret_versions(group, secrets);
     status["lastSyncTime"] = core::format_iso8601(now);
     status.erase("lastError");
@@ -360,7 +355,7 @@ void ContainerGroupReconciler::record_synced(const std::string& key, const model
 void ContainerGroupReconciler::record_observed(const std::string& key, const nlohmann::json& actual) {
   const auto* status = status_.find(key);
   if (status == nullptr) return;
-  const auto hash = text_at(actual, nlohmann::json::json_pointer("/tags/acioperator.io~1spec-hash"));
+  const auto hash = core::text_at(actual, "/tags/acioperator.io~1spec-hash");
   if (hash.empty() || hash != status->value("specHash", std::string())) return;
   record_instance_view(key, actual);
 }
@@ -376,7 +371,7 @@ void ContainerGroupReconciler::record_instance_view(const std::string& key, cons
   const auto phase = metrics_.phase(key);
   if (!synced && phase != GroupPhase::ready && phase != GroupPhase::progressing) return;
   const auto provisioning = provisioning_state(actual);
-  const auto state = text_at(actual, nlohmann::json::json_pointer("/properties/instanceView/state"));
+  const auto state = core::text_at(actual, "/properties/instanceView/state");
   // List results carry no instance view: then provisioning alone decides until the next GET.
   const bool ready = provisioning == "Succeeded" && (state.empty() || state == "Running" || state == "Succeeded");
   const auto now = clock_.now();

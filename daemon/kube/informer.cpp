@@ -4,6 +4,7 @@
 #include <random>
 
 #include "daemon/core/backoff.hpp"
+#include "daemon/core/json_text.hpp"
 #include "daemon/core/utf8.hpp"
 #include "daemon/http/url_encoding.hpp"
 
@@ -21,13 +22,6 @@ constexpr auto kWatchSilenceMargin = std::chrono::seconds(30);
 // A watch ended this soon without an event is a failure, not a timeout (client-go).
 constexpr auto kShortWatch = std::chrono::seconds(1);
 
-std::string string_at(const json& object, const char* pointer) {
-  const json::json_pointer at(pointer);
-  if (!object.is_object() || !object.contains(at)) return {};
-  const auto& value = object.at(at);
-  return value.is_string() ? value.get<std::string>() : std::string();
-}
-
 std::string with_query(const std::string& collection, const std::string& query) {
   return collection + (collection.find('?') == std::string::npos ? "?" : "&") + query;
 }
@@ -35,8 +29,8 @@ std::string with_query(const std::string& collection, const std::string& query) 
 }  // namespace
 
 std::string namespaced_name(const json& object) {
-  const auto namespace_ = string_at(object, "/metadata/namespace");
-  const auto name = string_at(object, "/metadata/name");
+  const auto namespace_ = core::text_at(object, "/metadata/namespace");
+  const auto name = core::text_at(object, "/metadata/name");
   return namespace_.empty() ? name : namespace_ + "/" + name;
 }
 
@@ -136,14 +130,14 @@ boost::asio::awaitable<Expected<std::string, KubeError>> Informer::list() {
       auto key = namespaced_name(item);
       if (!key.empty()) listed[key] = std::move(item);
     }
-    continue_token = string_at(*page, "/metadata/continue");
-    if (resource_version.empty()) resource_version = string_at(*page, "/metadata/resourceVersion");
+    continue_token = core::text_at(*page, "/metadata/continue");
+    if (resource_version.empty()) resource_version = core::text_at(*page, "/metadata/resourceVersion");
   } while (!continue_token.empty());
   replace(std::move(listed));
   co_return resource_version;
 }
 
-void Informer::replace(std::map<std::string, json> listed) {
+void Informer::replace(std::map<std::string, json>&& listed) {
   // Gone while we were not watching.
   for (auto it = objects_.begin(); it != objects_.end();) {
     if (listed.contains(it->first)) {
@@ -156,8 +150,8 @@ void Informer::replace(std::map<std::string, json> listed) {
   }
   for (auto& [key, object] : listed) {
     const auto known = objects_.find(key);
-    if (known != objects_.end() && string_at(known->second, "/metadata/resourceVersion") ==
-                                       string_at(object, "/metadata/resourceVersion"))
+    if (known != objects_.end() && core::text_at(known->second, "/metadata/resourceVersion") ==
+                                       core::text_at(object, "/metadata/resourceVersion"))
       continue;  // unchanged: no event
     objects_[key] = std::move(object);
     if (handlers_.changed) handlers_.changed(objects_[key]);
@@ -222,7 +216,7 @@ boost::asio::awaitable<Informer::WatchEnd> Informer::watch(std::string& resource
       }
       break;
     }
-    if (auto version = string_at(event["object"], "/metadata/resourceVersion"); !version.empty())
+    if (auto version = core::text_at(event["object"], "/metadata/resourceVersion"); !version.empty())
       resource_version = std::move(version);
     if (type == "BOOKMARK") continue;
     if (type == "ADDED" || type == "MODIFIED" || type == "DELETED") apply(type, std::move(event["object"]));

@@ -49,7 +49,7 @@ class Informer {
 
   bool synced() const noexcept { return synced_; }
   // The object "namespace/name" as last seen, or null.
-  const nlohmann::json* find(const std::string& namespaced_name) const;
+  const nlohmann::json* find(const std::string& key) const;
   std::size_t size() const noexcept { return objects_.size(); }
 
  private:
@@ -58,7 +58,7 @@ class Informer {
   // Lists every page; answers the list's resourceVersion.
   boost::asio::awaitable<Expected<std::string, KubeError>> list();
   boost::asio::awaitable<WatchEnd> watch(std::string& resource_version, std::shared_ptr<bool> running);
-  void replace(std::map<std::string, nlohmann::json> listed);
+  void replace(std::map<std::string, nlohmann::json>&& listed);
   void apply(const std::string& type, nlohmann::json object);
 
   boost::asio::any_io_executor executor_;

@@ -74,11 +74,11 @@ class KubeClient {
   KubeClient& operator=(const KubeClient&) = delete;
 
   // Answers the response body (an empty object for an empty one).
-  boost::asio::awaitable<Expected<nlohmann::json, KubeError>> request(KubeRequest request);
+  boost::asio::awaitable<Expected<nlohmann::json, KubeError>> request(KubeRequest call);
 
   // Opens a watch (`target` carries watch=1); lines are then read from the stream.
   // Not retried: the caller decides between resuming and relisting.
-  boost::asio::awaitable<Expected<std::unique_ptr<http::ResponseStream>, KubeError>> watch(KubeRequest request);
+  boost::asio::awaitable<Expected<std::unique_ptr<http::ResponseStream>, KubeError>> watch(KubeRequest call);
 
   const KubeConfig& config() const noexcept { return config_; }
   // Ends every call in flight (ErrorKind::cancelled) and fails later ones.

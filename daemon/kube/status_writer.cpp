@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "daemon/core/iso8601.hpp"
+#include "daemon/core/json_text.hpp"
 #include "daemon/core/loop_supervisor.hpp"
 #include "daemon/core/utf8.hpp"
 #include "daemon/kube/custom_resources.hpp"
@@ -31,12 +32,6 @@ std::string micro_time(core::WallTime time) {
   std::snprintf(fraction, sizeof fraction, ".%06d", static_cast<int>(micros % 1000000));
   text.insert(text.size() - 1, fraction);
   return text;
-}
-
-std::string text(const json& object, const char* pointer) {
-  const json::json_pointer at(pointer);
-  return object.is_object() && object.contains(at) && object.at(at).is_string() ? object.at(at).get<std::string>()
-                                                                              : std::string();
 }
 
 }  // namespace
@@ -164,8 +159,8 @@ void StatusWriter::event(const std::string& key, status::EventType type, std::st
                  {"kind", ref->kind},
                  {"namespace", ref->namespace_},
                  {"name", ref->name},
-                 {"uid", text(*object, "/metadata/uid")},
-                 {"resourceVersion", text(*object, "/metadata/resourceVersion")}}}};
+                 {"uid", core::text_at(*object, "/metadata/uid")},
+                 {"resourceVersion", core::text_at(*object, "/metadata/resourceVersion")}}}};
   core::spawn_once(executor_, "event", [this, key, body, fold_key]() mutable {
     return send_event(key, std::move(body), fold_key);
   });

@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "daemon/core/json_text.hpp"
 #include "daemon/core/utf8.hpp"
 #include "daemon/model/azure_names.hpp"
 #include "daemon/model/container_group_reader.hpp"
@@ -256,13 +257,8 @@ ParseResult parse_resources(std::string_view text, const std::string& file) {
 }
 
 ParsedDocument parse_custom_resource(const nlohmann::json& object) {
-  const auto text_at = [&](const char* pointer) {
-    const nlohmann::json::json_pointer at(pointer);
-    return object.is_object() && object.contains(at) && object.at(at).is_string() ? object.at(at).get<std::string>()
-                                                                                  : std::string();
-  };
-  auto label = text_at("/metadata/namespace");
-  label = core::to_valid_utf8(label + (label.empty() ? "" : "/") + text_at("/metadata/name"));
+  auto label = core::text_at(object, "/metadata/namespace");
+  label = core::to_valid_utf8(label + (label.empty() ? "" : "/") + core::text_at(object, "/metadata/name"));
   ParsedDocument document;
   try {
     // JSON is YAML: one reader, so a custom resource and a file obey the same rules.

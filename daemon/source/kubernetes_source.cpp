@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/beast/http/verb.hpp>
 
+#include "daemon/core/json_text.hpp"
 #include "daemon/core/loop_supervisor.hpp"
 #include "daemon/core/utf8.hpp"
 #include "daemon/kube/custom_resources.hpp"
@@ -16,20 +17,9 @@ namespace {
 
 constexpr int kFinalizerAttempts = 5;
 
-const json& field(const json& object, const char* pointer) {
-  static const json kNull;
-  const json::json_pointer at(pointer);
-  return object.is_object() && object.contains(at) ? object.at(at) : kNull;
-}
-
-std::string text(const json& object, const char* pointer) {
-  const auto& value = field(object, pointer);
-  return value.is_string() ? value.get<std::string>() : std::string();
-}
-
 std::vector<std::string> finalizers_of(const json& object) {
   std::vector<std::string> names;
-  for (const auto& name : field(object, "/metadata/finalizers")) {
+  for (const auto& name : core::json_at(object, "/metadata/finalizers")) {
     if (name.is_string()) names.push_back(name.get<std::string>());
   }
   return names;
@@ -40,15 +30,15 @@ bool has_our_finalizer(const json& object) {
   return std::find(names.begin(), names.end(), kube::kFinalizer) != names.end();
 }
 
-bool being_deleted(const json& object) { return !field(object, "/metadata/deletionTimestamp").is_null(); }
+bool being_deleted(const json& object) { return !core::json_at(object, "/metadata/deletionTimestamp").is_null(); }
 
 // What of an object the reconcilers act on; its status and resourceVersion are not.
 std::string fingerprint(const json& object) {
-  const json relevant = {{"generation", field(object, "/metadata/generation")},
-                         {"labels", field(object, "/metadata/labels")},
-                         {"annotations", field(object, "/metadata/annotations")},
-                         {"deletionTimestamp", field(object, "/metadata/deletionTimestamp")},
-                         {"spec", field(object, "/spec")}};
+  const json relevant = {{"generation", core::json_at(object, "/metadata/generation")},
+                         {"labels", core::json_at(object, "/metadata/labels")},
+                         {"annotations", core::json_at(object, "/metadata/annotations")},
+                         {"deletionTimestamp", core::json_at(object, "/metadata/deletionTimestamp")},
+                         {"spec", core::json_at(object, "/spec")}};
   return core::dump_json(relevant);
 }
 
@@ -121,7 +111,7 @@ const json* KubernetesSource::find(const std::string& key) const {
 }
 
 void KubernetesSource::changed(const std::string& kind, const json& object) {
-  const auto key = resource_key(kind, text(object, "/metadata/namespace"), text(object, "/metadata/name"));
+  const auto key = resource_key(kind, core::text_at(object, "/metadata/namespace"), core::text_at(object, "/metadata/name"));
   const bool ours = has_our_finalizer(object);
   if (!ours) {
     if (being_deleted(object)) {
@@ -142,7 +132,7 @@ void KubernetesSource::changed(const std::string& kind, const json& object) {
   } else {
     known = std::move(print);
   }
-  if (const auto& status = field(object, "/status"); status.is_object()) status_.seed(key, status);
+  if (const auto& status = core::json_at(object, "/status"); status.is_object()) status_.seed(key, status);
   auto document = model::parse_custom_resource(object);
   if (being_deleted(object) && !document.ok()) {
     // Its deletion policy cannot be read: the controllers act on what they last knew.
@@ -156,7 +146,7 @@ void KubernetesSource::changed(const std::string& kind, const json& object) {
 }
 
 void KubernetesSource::removed(const std::string& kind, const json& object) {
-  const auto key = resource_key(kind, text(object, "/metadata/namespace"), text(object, "/metadata/name"));
+  const auto key = resource_key(kind, core::text_at(object, "/metadata/namespace"), core::text_at(object, "/metadata/name"));
   if (fingerprints_.erase(key) > 0) store_.remove_origin(key);
 }
 
@@ -188,7 +178,7 @@ boost::asio::awaitable<void> KubernetesSource::set_finalizer(std::string key, bo
     // The resourceVersion makes it a compare-and-swap: a finalizer another controller
     // added meanwhile is never dropped.
     json patch = {{"metadata",
-                   {{"finalizers", names}, {"resourceVersion", text(current, "/metadata/resourceVersion")}}}};
+                   {{"finalizers", names}, {"resourceVersion", core::text_at(current, "/metadata/resourceVersion")}}}};
     kube::KubeRequest write{boost::beast::http::verb::patch, kube::object_path(*ref), std::move(patch),
                             "application/merge-patch+json"};
     auto written = co_await client_.request(std::move(write));
