@@ -77,7 +77,7 @@ class AzureClientsTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_FALSE(emulator->base_url.empty()) << "emulator did not start:\n" << emulator->process->output();
-    auto client = http::HttpClient::create(io_.get_executor(), http::ClientOptions{emulator->ca_file});
+    auto client = http::HttpClient::create(io_.get_executor(), http::ClientOptions{.tls = {.extra_ca_file = emulator->ca_file}});
     ASSERT_TRUE(client) << client.error();
     admin_ = std::move(*client);
     ASSERT_EQ(admin("POST", "/_emulator/reset").status, 200u);

@@ -21,6 +21,10 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
+// A JSON patch moving the first container to the next release of its image.
+const std::string kNextImage =
+    R"([{"op":"replace","path":"/spec/containers/0/image","value":"myregistry.azurecr.io/aci-helloworld:v2"}])";
+
 struct CommandResult {
   int exit_code = -1;
   std::string output;
@@ -214,7 +218,7 @@ class KubernetesModeTest : public ::testing::Test {
     return cluster_->kubectl({"-n", in, "apply", "-f", file});
   }
 
-  json object(const std::string& name, const std::string& kind = "containergroup", std::string in = "") {
+  json object(const std::string& name, const std::string& kind = "containergroup", const std::string& in = "") {
     return cluster_->get_json({"-n", in.empty() ? namespace_ : in, "get", kind, name});
   }
 
@@ -293,9 +297,7 @@ TEST_F(KubernetesModeTest, ExamplesRunAndFollowEditsAndDeletions) {
   EXPECT_EQ(request_count(emulator_, "PUT containerGroups"), 4);  // one create each
   reset_request_counts(emulator_);
   const auto patched = cluster_->kubectl({"-n", namespace_, "patch", "containergroup", "hello-world", "--type=json",
-                                          "-p",
-                                          R"([{"op":"replace","path":"/spec/containers/0/image",)"
-                                          R"("value":"myregistry.azurecr.io/aci-helloworld:v2"}])"});
+                                          "-p", kNextImage});
   ASSERT_EQ(patched.exit_code, 0) << patched.output;
   ASSERT_TRUE(eventually(
       [&] {
@@ -370,8 +372,7 @@ TEST_F(KubernetesModeTest, AnApiServerRestartAfterACompactionRelistsWithoutAnAzu
 
   // And the new watch sees the next edit.
   const auto patched = cluster_->kubectl({"-n", namespace_, "patch", "containergroup", "steady", "--type=json", "-p",
-                                          R"([{"op":"replace","path":"/spec/containers/0/image",)"
-                                          R"("value":"myregistry.azurecr.io/aci-helloworld:v2"}])"});
+                                          kNextImage});
   ASSERT_EQ(patched.exit_code, 0) << patched.output;
   EXPECT_TRUE(eventually([&] { return request_count(emulator_, "PUT containerGroups") == 1; }, 30s))
       << operator_->process().output();
