@@ -112,11 +112,10 @@ daemon_pid=$!
 trap 'kill -TERM "$daemon_pid" 2>/dev/null || true' INT TERM
 
 if $kubernetes; then
-  aci_log "applying config/examples/*.yaml as custom resources (namespace default)"
-  examples=()
-  for file in "$ACI_ROOT"/config/examples/*.yaml; do examples+=(-f "$file"); done
-  k apply "${examples[@]}" >/dev/null
-  expected_groups="$(k get containergroups -o name | wc -l)"
+  aci_log "applying config/examples/ as custom resources (namespaces default and jobs)"
+  k create namespace jobs >/dev/null  # queue-worker.json's
+  k apply -f "$ACI_ROOT/config/examples/" >/dev/null
+  expected_groups="$(k get containergroups -A -o name | wc -l)"
 fi
 
 status_table() {
@@ -143,7 +142,7 @@ for _ in $(seq 120); do
 done
 if $kubernetes; then
   if kill -0 "$daemon_pid" 2>/dev/null; then
-    k get containergroups,credentialrotations
+    k get containergroups,credentialrotations -A
   else
     tail -n 20 "$demo_dir/aci-operator.log" >&2
   fi

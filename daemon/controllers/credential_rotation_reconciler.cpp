@@ -32,6 +32,25 @@ std::string rotation_label(const std::string& key) {
   return key.substr(std::min(key.size(), model::kCredentialRotationKind.size() + 1));
 }
 
+// Ready (what `kubectl wait` and the printer column read) sums up the other two: the
+// current password works and every dependent runs it.
+void derive_ready(nlohmann::json& status, core::WallTime now) {
+  const auto is_true = [&](const char* type) {
+    const auto* condition = status::find_condition(status, type);
+    return condition != nullptr && condition->value("status", "") == "True";
+  };
+  const auto* degraded = status::find_condition(status, "Degraded");
+  if (is_true("Degraded")) {
+    status::set_condition(status, "Ready", "False", degraded->value("reason", "Degraded"),
+                          degraded->value("message", ""), now);
+  } else if (is_true("Progressing")) {
+    status::set_condition(status, "Ready", "False", "Progressing", "a rotation is in progress", now);
+  } else {
+    status::set_condition(status, "Ready", "True", "Settled",
+                          "the current password works and every dependent group runs it", now);
+  }
+}
+
 // "20261130T040512Z": sortable, and unique per rotation and second.
 std::string rotation_id(core::WallTime now) {
   auto text = core::format_iso8601(std::chrono::floor<std::chrono::seconds>(now));
@@ -119,6 +138,7 @@ boost::asio::awaitable<Result> CredentialRotationReconciler::reconcile(const std
       status["kind"] = model::kCredentialRotationKind;
       status["lastError"] = entry->error;
       status::set_condition(status, "Degraded", "True", "InvalidSpec", entry->error, now);
+      derive_ready(status, now);
     });
     co_return Result::done();
   }
@@ -192,6 +212,7 @@ boost::asio::awaitable<Result> CredentialRotationReconciler::reconcile_rotation(
         status["name"] = r.metadata.name;
         status::set_condition(status, "Progressing", "True", "Verifying",
                            "waiting for version " + latest.version + " to sign in: " + verification.reason, now);
+        derive_ready(status, now);
       });
       co_return Result::requeue_after(options_.poll_interval);
     }
@@ -228,6 +249,7 @@ boost::asio::awaitable<Result> CredentialRotationReconciler::reconcile_rotation(
       record(status);
       status["rollout"] = detail;
       status::set_condition(status, "Progressing", "True", "RollingOut", detail, now);
+      derive_ready(status, now);
     });
     co_return Result::requeue_after(options_.poll_interval);
   }
@@ -289,6 +311,7 @@ boost::asio::awaitable<Result> CredentialRotationReconciler::reconcile_rotation(
     if (progress.failures == 0)
       status::set_condition(status, "Degraded", "False", "Healthy",
                          "the current password works and every dependent group runs it", now);
+    derive_ready(status, now);
   });
 
   if (requested_.contains(key)) co_return co_await rotate(key, r, "requested");
@@ -527,6 +550,7 @@ Result CredentialRotationReconciler::fail(const std::string& key, const model::C
     status["lastError"] = message;
     status::set_condition(status, "Degraded", "True", reason, message, now);
     status::set_condition(status, "Progressing", "False", "Failed", message, now);
+    derive_ready(status, now);
   });
   return Result::retry(message);
 }

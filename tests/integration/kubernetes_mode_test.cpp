@@ -518,6 +518,10 @@ TEST_F(KubernetesModeTest, ACredentialRotationResourceRotatesAndSaysSoInEvents) 
       90s))
       << events.dump(2) << operator_->process().output();
   EXPECT_TRUE(reasons.contains("RotationStarted"));
+  const auto waited = cluster_->kubectl({"-n", namespace_, "wait", "--for=condition=Ready", "--timeout=60s",
+                                         "credentialrotation/myregistry-pull"},
+                                        70s);
+  EXPECT_EQ(waited.exit_code, 0) << waited.output;
   const auto rotated = object("myregistry-pull", "credentialrotation");
   EXPECT_FALSE(rotated["status"].value("currentSecretVersion", "").empty()) << rotated.dump(2);
   EXPECT_EQ(rotated["status"].value("observedGeneration", 0), 1) << rotated.dump(2);
