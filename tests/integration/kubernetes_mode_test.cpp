@@ -229,6 +229,21 @@ class KubernetesModeTest : public ::testing::Test {
     return "";
   }
 
+  // After `settle`, a `window` of resyncs: no Azure write and no status write, though the
+  // resyncs did list.
+  void expect_steady(std::chrono::seconds settle, std::chrono::seconds window) {
+    std::this_thread::sleep_for(settle);
+    reset_request_counts(emulator_);
+    const std::vector<std::string> status_writes{R"(resource="containergroups")", R"(subresource="status")"};
+    const auto before = cluster_->requests(status_writes);
+    std::this_thread::sleep_for(window);
+    EXPECT_EQ(request_count(emulator_, "PUT containerGroups"), 0);
+    EXPECT_EQ(request_count(emulator_, "PATCH containerGroups"), 0);
+    EXPECT_EQ(request_count(emulator_, "DELETE containerGroups"), 0);
+    EXPECT_GT(request_count(emulator_, "GET containerGroups (list)"), 0);
+    EXPECT_EQ(cluster_->requests(status_writes), before);
+  }
+
   // The daemon's own requests that the API server refused for lack of rights.
   int forbidden_in_logs() {
     int count = 0;
@@ -310,13 +325,7 @@ TEST_F(KubernetesModeTest, ExamplesRunAndFollowEditsAndDeletions) {
   EXPECT_EQ(request_count(emulator_, "PUT containerGroups"), 1);
 
   // Steady state: resyncs (every 2 s) write nothing to Azure and no status.
-  std::this_thread::sleep_for(2s);
-  reset_request_counts(emulator_);
-  const auto status_puts = cluster_->requests({R"(resource="containergroups")", R"(subresource="status")"});
-  std::this_thread::sleep_for(7s);
-  EXPECT_EQ(request_count(emulator_, "PUT containerGroups"), 0);
-  EXPECT_EQ(request_count(emulator_, "DELETE containerGroups"), 0);
-  EXPECT_EQ(cluster_->requests({R"(resource="containergroups")", R"(subresource="status")"}), status_puts);
+  expect_steady(2s, 7s);
 
   // Events: created and updated, from reportingController aci-operator.
   const auto events = cluster_->get_json({"-n", namespace_, "get", "events.events.k8s.io"});
@@ -480,15 +489,7 @@ TEST_F(KubernetesModeTest, TwoHundredObjectsInSteadyStateCostNoWrites) {
 
   // Let the last status writes land, then watch three resyncs (every 2 s) and the
   // instance-view polls: no Azure write and no status write.
-  std::this_thread::sleep_for(3s);
-  reset_request_counts(emulator_);
-  const auto status_writes = cluster_->requests({R"(resource="containergroups")", R"(subresource="status")"});
-  std::this_thread::sleep_for(6s);
-  EXPECT_EQ(request_count(emulator_, "PUT containerGroups"), 0);
-  EXPECT_EQ(request_count(emulator_, "PATCH containerGroups"), 0);
-  EXPECT_EQ(request_count(emulator_, "DELETE containerGroups"), 0);
-  EXPECT_GT(request_count(emulator_, "GET containerGroups (list)"), 0);  // the resyncs did run
-  EXPECT_EQ(cluster_->requests({R"(resource="containergroups")", R"(subresource="status")"}), status_writes);
+  expect_steady(3s, 6s);
   EXPECT_EQ(forbidden_in_logs(), 0);
 }
 
