@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -201,6 +202,7 @@ Expected<std::unique_ptr<source::SpecSource>, std::string> make_source(Daemon::S
   client_options.qps = settings.qps;
   client_options.burst = settings.burst;
   client_options.user_agent = std::string("aci-operator/") + ACI_VERSION;
+  client_options.watches = 2 * std::max<std::size_t>(1, settings.namespaces.size());  // two kinds per namespace
   auto client = kube::KubeClient::create(s.io.get_executor(), std::move(*cluster), client_options, s.clock,
                                          s.logger.child("kube"), &s.kube_metrics);
   if (!client) return unexpected(client.error());

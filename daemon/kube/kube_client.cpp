@@ -72,7 +72,7 @@ Expected<std::unique_ptr<KubeClient>, std::string> KubeClient::create(boost::asi
   client_options.tls.client_key_pem = config.client_key_pem;
   client_options.user_agent = options.user_agent;
   // A watch holds its connection for minutes; requests must not queue behind them.
-  client_options.max_connections_per_host = 16;
+  client_options.max_connections_per_host = options.watches + 8;
   if (!config.tls_server_name.empty()) {
     // Verify the certificate for tls-server-name while connecting to the server's address.
     const auto named = http::HostPort{config.tls_server_name, url->port}.to_string();

@@ -59,6 +59,8 @@ struct KubeClientOptions {
   std::uint32_t attempts = 5;  // per request, the first included
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};
   std::string user_agent = "aci-operator";
+  // Each open watch holds a connection (HTTP/1.1): room for them plus requests.
+  std::size_t watches = 2;
 };
 
 class KubeClient {
