@@ -11,7 +11,7 @@ ACI_PACKAGES=(
   g++ cmake ninja-build ccache pkg-config
   libboost-dev libboost-system-dev libssl-dev nlohmann-json3-dev prometheus-cpp-dev
   libyaml-cpp-dev libgtest-dev libgmock-dev
-  openssl curl jq bsdextrautils prometheus shellcheck yamllint clang-tidy
+  openssl curl jq unzip bsdextrautils prometheus shellcheck yamllint clang-tidy
   clang-14 libclang-rt-14-dev
 )
 
