@@ -178,7 +178,7 @@ restart_requested=false
 trap 'restart_requested=true' HUP
 compact_etcd() {
   local revision
-  revision="$(curl -fsS --max-time 5 -X POST -d '{}' "http://127.0.0.1:$etcd_port/v3/kv/range" |
+  revision="$(curl -fsS --max-time 5 -X POST -d '{"key":"Lw=="}' "http://127.0.0.1:$etcd_port/v3/kv/range" |
     sed -n 's/.*"revision":"\([0-9]*\)".*/\1/p')"
   [ -n "$revision" ] || { aci_log "cannot read etcd's revision"; return; }
   curl -fsS --max-time 10 -X POST -d "{\"revision\":\"$revision\",\"physical\":true}" \
