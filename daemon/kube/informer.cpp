@@ -43,7 +43,8 @@ Informer::Informer(boost::asio::any_io_executor executor, KubeClient& client, In
       clock_(clock),
       logger_(std::move(logger)),
       metrics_(metrics),
-      handlers_(std::move(handlers)) {}
+      handlers_(std::move(handlers)),
+      random_(core::make_uniform_random(std::random_device{}())) {}
 
 Informer::~Informer() { stop(); }
 
@@ -65,7 +66,7 @@ const json* Informer::find(const std::string& key) const {
 
 boost::asio::awaitable<void> Informer::run(std::shared_ptr<bool> running) {
   core::Backoff backoff(core::BackoffOptions{.base = std::chrono::milliseconds(800), .cap = std::chrono::seconds(30)},
-                        core::make_uniform_random(std::random_device{}()));
+                        random_);
   std::string resource_version;
   bool must_list = true;
   while (*running) {
@@ -173,8 +174,7 @@ void Informer::apply(const std::string& type, json object) {
 
 boost::asio::awaitable<Informer::WatchEnd> Informer::watch(std::string& resource_version,
                                                            std::shared_ptr<bool> running) {
-  static thread_local std::minstd_rand random(std::random_device{}());
-  const int timeout_seconds = kMinWatchSeconds + static_cast<int>(random() % kMinWatchSeconds);
+  const int timeout_seconds = kMinWatchSeconds + static_cast<int>(random_() * kMinWatchSeconds);
   std::string query = "watch=1&allowWatchBookmarks=true&timeoutSeconds=" + std::to_string(timeout_seconds) +
                       "&resourceVersion=" + http::percent_encode(resource_version);
   if (!options_.label_selector.empty()) query += "&labelSelector=" + http::percent_encode(options_.label_selector);

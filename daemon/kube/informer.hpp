@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "daemon/core/backoff.hpp"
 #include "daemon/core/clock.hpp"
 #include "daemon/core/log.hpp"
 #include "daemon/core/loop_supervisor.hpp"
@@ -68,6 +69,7 @@ class Informer {
   log::Logger logger_;
   metrics::KubeMetrics* metrics_;
   InformerHandlers handlers_;
+  core::UniformRandom random_;  // backoff jitter and watch timeouts
   std::map<std::string, nlohmann::json> objects_;  // by "namespace/name"
   bool synced_ = false;
   std::shared_ptr<bool> running_ = std::make_shared<bool>(false);

@@ -57,6 +57,7 @@ StatusWriter::~StatusWriter() { *alive_ = false; }
 void StatusWriter::publish(const std::string& key, const json* status) {
   if (status == nullptr) {
     wanted_.erase(key);  // gone, or released: nothing to write
+    budgets_.erase(key);
     return;
   }
   wanted_[key] = subresource_status(*status);
@@ -143,6 +144,9 @@ void StatusWriter::event(const std::string& key, status::EventType type, std::st
   char suffix[24];
   std::snprintf(suffix, sizeof suffix, ".%llx", static_cast<unsigned long long>(nanos));
   const auto name = ref->name + suffix;
+  // A series past its window is never folded into again: forget it, or every message
+  // the daemon ever sent would stay in memory.
+  std::erase_if(series_, [&](const auto& entry) { return clock_.steady_now() - entry.second.first >= kSeriesWindow; });
   series_[fold_key] = Series{name, ref->namespace_, 1, clock_.steady_now()};
   json body = {{"apiVersion", "events.k8s.io/v1"},
                {"kind", "Event"},
